@@ -1,0 +1,17 @@
+#include "common/clock.hpp"
+
+#include <chrono>
+
+namespace bailanys {
+
+TimeMs wall_now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+TimeMs steady_now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace bailanys

@@ -1,0 +1,36 @@
+#include "signaling/messages.hpp"
+
+namespace bailanys::signaling {
+
+nlohmann::json participant_json(const ParticipantView& p) {
+  return {{"id", p.id},
+          {"name", p.name},
+          {"userId", p.user_id ? nlohmann::json(*p.user_id) : nlohmann::json()},
+          {"isGuest", !p.user_id.has_value()},
+          {"isOwner", p.is_owner},
+          {"state", p.online ? "online" : "reconnecting"},
+          {"joinedAt", p.joined_at}};
+}
+
+std::string error_event(std::string_view code, std::string_view message,
+                        std::optional<std::string> ref) {
+  nlohmann::json j = {{"type", "error"}, {"code", code}, {"message", message}};
+  if (ref) j["ref"] = *ref;
+  return j.dump();
+}
+
+std::string rate_limited_event(long long retry_after_s, std::optional<std::string> ref) {
+  nlohmann::json j = {{"type", "error"},
+                      {"code", "rate_limited"},
+                      {"message", "too many messages, slow down"},
+                      {"retryAfter", retry_after_s}};
+  if (ref) j["ref"] = *ref;
+  return j.dump();
+}
+
+std::string event(std::string_view type, nlohmann::json fields) {
+  fields["type"] = type;
+  return fields.dump();
+}
+
+}  // namespace bailanys::signaling

@@ -1,0 +1,33 @@
+// JSON frames of the live protocol (docs/PROTOCOL.md): parsing of client
+// messages and building of server events.
+#pragma once
+
+#include "store/store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace bailanys::signaling {
+
+inline constexpr int kProtocolVersion = 1;
+
+struct ParticipantView {
+  std::string id;
+  std::string name;
+  std::optional<store::Id> user_id;
+  bool is_owner = false;
+  bool online = true;
+  store::TimeMs joined_at = 0;
+};
+
+nlohmann::json participant_json(const ParticipantView& p);
+// {"type":"error","code":…,"message":…} (+ "ref" when given).
+std::string error_event(std::string_view code, std::string_view message,
+                        std::optional<std::string> ref = std::nullopt);
+std::string rate_limited_event(long long retry_after_s, std::optional<std::string> ref);
+std::string event(std::string_view type, nlohmann::json fields);
+
+}  // namespace bailanys::signaling
