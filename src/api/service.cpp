@@ -204,7 +204,7 @@ void ApiService::run(Handler handler, http::HttpRequest request, std::string pat
       respond(error_response(ApiError(400, "invalid_json", "request body is not a JSON object")));
       return;
     }
-  } else if (is_write(request.method) && request.method != "POST") {
+  } else if (request.method == "PATCH" || handler == handle_signup || handler == handle_signin) {
     respond(error_response(ApiError(400, "invalid_json", "request body is missing")));
     return;
   }

@@ -88,11 +88,18 @@ Command parse_command_line(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    if (serve->parsed()) {
+      std::cout << serve->help();
+    } else {
+      std::cout << app.help("", CLI::AppFormatMode::All);
+    }
+    return ExitCommand{0};
   } catch (const CLI::ParseError& e) {
     return ExitCommand{app.exit(e)};
   }
   if (!serve->parsed()) {
-    std::cout << app.help();
+    std::cout << app.help("", CLI::AppFormatMode::All);
     return ExitCommand{0};
   }
   if (!parse_host_port(listen, cfg.listen_host, cfg.listen_port)) {

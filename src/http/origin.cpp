@@ -16,7 +16,8 @@ bool origin_allowed(const HttpRequest& request, const std::vector<std::string>& 
   const auto scheme_end = o.find("://");
   if (scheme_end == std::string::npos) return false;
   const std::string scheme = o.substr(0, scheme_end);
-  if (scheme != "http" && scheme != "https") return false;
+  // A page served over http cannot be the origin of a server speaking https, and back.
+  if (scheme != (request.secure ? "https" : "http")) return false;
   std::string origin_host = o.substr(scheme_end + 3);
   std::string h = ascii_lower(*host);
   // Default ports may be written or left out on either side.
