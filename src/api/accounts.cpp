@@ -81,6 +81,11 @@ http::HttpResponse handle_signout(const RequestContext& ctx, store::Store& store
   return r;
 }
 
+http::HttpResponse handle_get_session(const RequestContext& ctx, store::Store& store) {
+  const auto user = current_user(ctx, store);
+  return json_response(200, {{"user", user ? views::user_json(*user) : nlohmann::json()}});
+}
+
 http::HttpResponse handle_get_me(const RequestContext& ctx, store::Store& store) {
   return json_response(200, {{"user", views::user_json(require_user(ctx, store))}});
 }

@@ -159,6 +159,7 @@ void ApiService::handle_api(http::HttpRequest request, Respond respond) {
     if (n == 3 && parts[1] == "auth" && parts[2] == "signin" && m == "POST") return {handle_signin, ""};
     if (n == 3 && parts[1] == "auth" && parts[2] == "signout" && m == "POST") return {handle_signout, ""};
     if (n == 2 && parts[1] == "me" && m == "GET") return {handle_get_me, ""};
+    if (n == 2 && parts[1] == "session" && m == "GET") return {handle_get_session, ""};
     if (n == 2 && parts[1] == "me" && m == "PATCH") return {handle_patch_me, ""};
     if (n == 2 && parts[1] == "rooms" && m == "POST") return {handle_create_room, ""};
     if (n == 3 && parts[1] == "rooms" && m == "GET") return {handle_get_room, parts[2]};
@@ -171,7 +172,7 @@ void ApiService::handle_api(http::HttpRequest request, Respond respond) {
   };
   auto [handler, param] = route();
   if (handler == nullptr) {
-    const bool known = (n == 3 && parts[1] == "auth") || (n == 2 && parts[1] == "me") ||
+    const bool known = (n == 3 && parts[1] == "auth") || (n == 2 && (parts[1] == "me" || parts[1] == "session")) ||
                        (n >= 2 && n <= 4 && parts[1] == "rooms") ||
                        (n == 3 && parts[1] == "my" && parts[2] == "rooms");
     respond(error_response(known ? ApiError(405, "method_not_allowed", "method not allowed here")

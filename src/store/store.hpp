@@ -18,7 +18,7 @@ using TimeMs = std::int64_t;  // milliseconds since the Unix epoch
 
 struct User {
   Id id = 0;
-  std::string username;  // stored as given; unique case-insensitively
+  std::string username;  // stored ASCII-lower-cased; unique case-insensitively
   std::string display_name;
   std::string password_hash;  // libsodium argon2id string
   std::string language;       // "en", "kk", "ru", "uk"

@@ -34,7 +34,8 @@ void PrintTo(Backend backend, std::ostream* out) {
 }
 
 std::string env(const char* name) {
-  const char* value = std::getenv(name);
+  // Read in SetUp on the main thread, before any test thread exists.
+  const char* value = std::getenv(name);  // NOLINT(concurrency-mt-unsafe)
   return value != nullptr ? value : "";
 }
 
@@ -76,8 +77,8 @@ PgTarget pg_target(const std::string& base_url) {
 
 void recreate_pg_schema(const PgTarget& target) {
   pg::Connection admin(target.url);
-  const std::string script = "DROP SCHEMA IF EXISTS " + target.schema + " CASCADE; CREATE SCHEMA " +
-                             target.schema + ";";
+  const std::string script =
+      "DROP SCHEMA IF EXISTS " + target.schema + " CASCADE; CREATE SCHEMA " + target.schema + ";";
   admin.execute_script(script.c_str());
 }
 
@@ -85,6 +86,17 @@ void drop_pg_schema(const PgTarget& target) {
   pg::Connection admin(target.url);
   const std::string script = "DROP SCHEMA IF EXISTS " + target.schema + " CASCADE;";
   admin.execute_script(script.c_str());
+}
+
+// Opens a store for a thread that then waits on `start`; when the open throws,
+// the thread still counts down so the others are not left waiting forever.
+std::unique_ptr<Store> open_or_release(const std::string& url, std::latch& start) {
+  try {
+    return open_store(url);
+  } catch (...) {
+    start.count_down();
+    throw;
+  }
 }
 
 constexpr const char* kPasswordHash =
@@ -130,7 +142,8 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
       recreate_pg_schema(*pg_);
       return url_;
     }
-    return "sqlite:" + (dir_->path() / ("fresh-" + std::to_string(++fresh_count_) + ".db")).string();
+    return "sqlite:" +
+           (dir_->path() / ("fresh-" + std::to_string(++fresh_count_) + ".db")).string();
   }
 
   User add_user(const std::string& username, TimeMs now = 1'000) {
@@ -197,9 +210,10 @@ TEST_P(StoreTest, ConcurrentMigrateFromSeveralConnectionsIsSafe) {
   constexpr int kConnections = 4;
   std::latch start(kConnections);
   std::vector<std::future<int>> results;
+  results.reserve(kConnections);
   for (int i = 0; i < kConnections; ++i) {
     results.push_back(std::async(std::launch::async, [&url, &start] {
-      auto connection = open_store(url);
+      auto connection = open_or_release(url, start);
       start.arrive_and_wait();
       connection->migrate();
       return connection->schema_version();
@@ -270,8 +284,8 @@ TEST_P(StoreTest, UpdatesUserProfile) {
 
 TEST_P(StoreTest, FindSessionHonoursExpiry) {
   const User user = add_user("timur");
-  store().create_session(Session{.token_hash = "aa11", .user_id = user.id, .created_at = 1'000,
-                                 .expires_at = 2'000});
+  store().create_session(
+      Session{.token_hash = "aa11", .user_id = user.id, .created_at = 1'000, .expires_at = 2'000});
   const auto live = store().find_session("aa11", 1'999);
   ASSERT_TRUE(live.has_value());
   EXPECT_EQ(live->token_hash, "aa11");
@@ -284,10 +298,10 @@ TEST_P(StoreTest, FindSessionHonoursExpiry) {
 
 TEST_P(StoreTest, DeletesSessions) {
   const User user = add_user("timur");
-  store().create_session(Session{.token_hash = "aa11", .user_id = user.id, .created_at = 1,
-                                 .expires_at = 10'000});
-  store().create_session(Session{.token_hash = "bb22", .user_id = user.id, .created_at = 1,
-                                 .expires_at = 10'000});
+  store().create_session(
+      Session{.token_hash = "aa11", .user_id = user.id, .created_at = 1, .expires_at = 10'000});
+  store().create_session(
+      Session{.token_hash = "bb22", .user_id = user.id, .created_at = 1, .expires_at = 10'000});
   store().delete_session("aa11");
   store().delete_session("never-existed");
   EXPECT_FALSE(store().find_session("aa11", 5).has_value());
@@ -400,7 +414,7 @@ TEST_P(StoreTest, RecordVisitUpsertsAndRecentRoomsAreMostRecentFirst) {
   store().record_visit(visitor.id, b.id, 200);
   store().record_visit(visitor.id, c.id, 150);
   store().record_visit(visitor.id, a.id, 300);  // same pair again: updates, no new row
-  store().record_visit(owner.id, c.id, 999);     // someone else's history
+  store().record_visit(owner.id, c.id, 999);    // someone else's history
 
   const auto visits = store().recent_rooms(visitor.id, 10);
   ASSERT_EQ(visits.size(), 3u);
@@ -488,7 +502,8 @@ TEST_P(StoreTest, PagingReturnsOldestFirstPagesWithoutGapsOrOverlap) {
   const Room noise = add_room(owner.id, "nnn-nnnn-nnn");
   std::vector<Id> expected;
   for (int i = 0; i < 25; ++i) {
-    expected.push_back(post(room.id, "k" + std::to_string(i), "m" + std::to_string(i), i).message.id);
+    expected.push_back(
+        post(room.id, "k" + std::to_string(i), "m" + std::to_string(i), i).message.id);
     post(noise.id, "k" + std::to_string(i), "noise");  // interleaved ids from another room
   }
 
@@ -502,6 +517,7 @@ TEST_P(StoreTest, PagingReturnsOldestFirstPagesWithoutGapsOrOverlap) {
     for (std::size_t i = 1; i < page.size(); ++i) EXPECT_LT(page[i - 1].id, page[i].id);
     for (const Message& message : page) EXPECT_EQ(message.room_id, room.id);
     std::vector<Id> ids;
+    ids.reserve(page.size());
     for (const Message& message : page) ids.push_back(message.id);
     seen.insert(seen.begin(), ids.begin(), ids.end());
     cursor = page.front().id;
@@ -532,19 +548,22 @@ TEST_P(StoreTest, ConcurrentAppendsWithTheSameClientIdStoreOneMessage) {
   constexpr int kKeys = 25;
   std::latch start(kWriters);
   std::vector<std::future<std::vector<AppendResult>>> writers;
+  writers.reserve(kWriters);
   for (int w = 0; w < kWriters; ++w) {
     writers.push_back(std::async(std::launch::async, [this, &start, &room, w] {
-      auto connection = open_store(url_);  // one connection per thread, as the pool does
+      // One connection per thread, as the pool does.
+      auto connection = open_or_release(url_, start);
       start.arrive_and_wait();
       std::vector<AppendResult> results;
+      results.reserve(kKeys);
       for (int k = 0; k < kKeys; ++k) {
-        results.push_back(connection->append_message(NewMessage{
-            .room_id = room.id,
-            .author_user_id = std::nullopt,
-            .author_name = "writer " + std::to_string(w),
-            .body = "body " + std::to_string(k),
-            .client_id = "key-" + std::to_string(k),
-            .now = k}));
+        results.push_back(
+            connection->append_message(NewMessage{.room_id = room.id,
+                                                  .author_user_id = std::nullopt,
+                                                  .author_name = "writer " + std::to_string(w),
+                                                  .body = "body " + std::to_string(k),
+                                                  .client_id = "key-" + std::to_string(k),
+                                                  .now = k}));
       }
       return results;
     }));
@@ -659,8 +678,7 @@ TEST_P(StoreTest, LostPostgresConnectionThrowsThenReconnects) {
     (void)store().find_user_by_id(user.id);
     ADD_FAILURE() << "expected StoreError after the backend was terminated";
   } catch (const StoreError& error) {
-    EXPECT_NE(std::string(error.what()).find("connection lost"), std::string::npos)
-        << error.what();
+    EXPECT_NE(std::string(error.what()).find("connection lost"), std::string::npos) << error.what();
   }
   const auto after = store().find_user_by_id(user.id);  // one PQreset, then works
   ASSERT_TRUE(after.has_value());

@@ -128,9 +128,9 @@ Result Connection::execute(const char* sql, const Params& params) {
   values.reserve(params.values().size());
   for (const auto& value : params.values()) values.push_back(value ? value->c_str() : nullptr);
   // Text-format parameters with server-inferred types; text results.
-  return checked(PQexecParams(conn_.get(), sql, params.size(), nullptr, values.data(), nullptr,
-                              nullptr, 0),
-                 "query failed");
+  return checked(
+      PQexecParams(conn_.get(), sql, params.size(), nullptr, values.data(), nullptr, nullptr, 0),
+      "query failed");
 }
 
 void Connection::execute_script(const char* sql) {

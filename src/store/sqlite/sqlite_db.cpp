@@ -2,7 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "store/store.hpp"
 
@@ -43,8 +45,8 @@ void Statement::bind_int64(int index, std::int64_t value) {
 void Statement::bind_text(int index, std::string_view value) {
   // Explicit length: the text is stored byte for byte, embedded NULs included.
   // TRANSIENT makes SQLite copy it, so the caller's buffer may go away.
-  check_bind(sqlite3_bind_text64(stmt_.get(), index, value.data(), value.size(),
-                                 SQLITE_TRANSIENT, SQLITE_UTF8));
+  check_bind(sqlite3_bind_text64(stmt_.get(), index, value.data(), value.size(), SQLITE_TRANSIENT,
+                                 SQLITE_UTF8));
 }
 
 void Statement::bind_optional_int64(int index, std::optional<std::int64_t> value) {
@@ -90,13 +92,13 @@ void Database::Closer::operator()(sqlite3* db) const noexcept { sqlite3_close_v2
 Database::Database(const std::string& path) {
   sqlite3* raw = nullptr;
   // NOMUTEX: one Store (and so one connection) is used by one thread at a time.
-  const int rc = sqlite3_open_v2(
-      path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-      nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   db_.reset(raw);  // open_v2 hands back a handle even on failure; it must be closed
   if (rc != SQLITE_OK) {
-    throw StoreError("cannot open SQLite database '" + path + "': " +
-                     (raw != nullptr ? sqlite3_errmsg(raw) : "out of memory") +
+    throw StoreError("cannot open SQLite database '" + path +
+                     "': " + (raw != nullptr ? sqlite3_errmsg(raw) : "out of memory") +
                      " (does the directory exist and is it writable?)");
   }
   sqlite3_extended_result_codes(raw, 1);
@@ -104,11 +106,30 @@ Database::Database(const std::string& path) {
   try {
     // The first statements touch the file, so a path that opened but cannot be
     // read or written (a directory, a non-database file) fails here, at open.
+    execute("SELECT count(*) FROM sqlite_master");  // "file is not a database" shows here
     execute("PRAGMA foreign_keys = ON");
-    execute("PRAGMA journal_mode = WAL");  // readers never block the writer
+    enable_wal();
     execute("PRAGMA synchronous = NORMAL");  // durable enough with WAL, far fewer fsyncs
   } catch (const StoreError& error) {
     throw StoreError("cannot open SQLite database '" + path + "': " + error.what());
+  }
+}
+
+void Database::enable_wal() {
+  // WAL lets readers and the writer proceed together. The mode is stored in
+  // the file, so usually it is already set. Switching needs an exclusive lock
+  // and SQLite does not call the busy handler for it: when several connections
+  // open a new file at once (the store pool at startup) the losers get
+  // SQLITE_BUSY, so retry here within the same budget as busy_timeout.
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  for (;;) {
+    const int rc = sqlite3_exec(db_.get(), "PRAGMA journal_mode = WAL", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) return;
+    if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) {
+      fail(db_.get(), "cannot switch to WAL mode");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 }
 

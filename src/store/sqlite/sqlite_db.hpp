@@ -76,6 +76,7 @@ class Database {
   struct Closer {
     void operator()(sqlite3* db) const noexcept;
   };
+  void enable_wal();
 
   std::unique_ptr<sqlite3, Closer> db_;
   // Declared after db_ so statements are finalized before the connection closes.

@@ -37,8 +37,7 @@ class SqliteStore final : public Store {
   std::vector<RoomVisit> recent_rooms(Id user_id, int limit) override;
 
   AppendResult append_message(const NewMessage& message) override;
-  std::vector<Message> messages_before(Id room_id, std::optional<Id> before_id,
-                                       int limit) override;
+  std::vector<Message> messages_before(Id room_id, std::optional<Id> before_id, int limit) override;
 
  private:
   std::optional<Room> find_room_by_id(Id room_id);
