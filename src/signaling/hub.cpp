@@ -118,8 +118,11 @@ void Hub::on_closed(ConnId id, const http::WsCloseInfo& info) {
   conns_.erase(it);
   const auto p = participants_.find(pid);
   if (pid.empty() || p == participants_.end() || p->second.conn != id) return;
-  if (info.clean) {
-    // The client said goodbye (a closed tab sends 1001): no grace period.
+  // 1000 normal, 1001 going away (a closed tab), 1005/0 no status: the client said goodbye,
+  // so no grace period. Other codes (a client abandoning a stale socket) keep it resumable.
+  const bool goodbye =
+      info.clean && (info.code == 1000 || info.code == 1001 || info.code == 1005 || info.code == 0);
+  if (goodbye) {
     remove_participant(pid, "left");
     return;
   }

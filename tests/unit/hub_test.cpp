@@ -207,6 +207,15 @@ TEST_F(HubTest, CleanCloseLeavesAtOnce) {
   EXPECT_EQ(a.socket->of_type("participant-left")[0]["reason"], "left");
 }
 
+TEST_F(HubTest, CloseWithAnApplicationCodeKeepsTheParticipantResumable) {
+  Client a = join("Aida");
+  Client b = join("Bolat");
+  b.listener->on_closed({4100, true});
+  EXPECT_TRUE(a.socket->of_type("participant-left").empty());
+  EXPECT_EQ(a.socket->of_type("participant-updated").back()["participant"]["state"],
+            "reconnecting");
+}
+
 TEST_F(HubTest, ResumeWhileOldSocketIsOpenReplacesIt) {
   Client a = join("Aida");
   const std::string token = a.socket->frames[0]["resumeToken"];
