@@ -202,9 +202,12 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
     if (finished_) return;
     finished_ = true;
     WsCloseInfo info;
-    if (ec == websocket::error::closed) {
+    // A close frame arrived when reason() holds a code: browsers often reset the TCP
+    // connection right after their close frame, so the read can end with a reset even then.
+    const auto received = static_cast<std::uint16_t>(ws_.reason().code);
+    if (ec == websocket::error::closed || received != 0) {
       info.clean = true;
-      info.code = ws_.reason().code;
+      info.code = received;
     } else {
       spdlog::debug("websocket {} ended: {}", plain_.remote_address, ec.message());
     }

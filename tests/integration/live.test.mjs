@@ -162,6 +162,23 @@ describeEachBackend('live', (ctx) => {
     await closeAll(d, e);
   });
 
+  // Chromium closing a tab sends its close frame and resets the TCP connection at once; the
+  // server must still count that as a goodbye, not as a drop with a 20 s grace period.
+  it('a close frame (1001) followed at once by a TCP reset removes at once', T, async () => {
+    const d = await join(ctx.server, room.code, 'Tab Resetter');
+    await a.next('participant-joined');
+    await b.next('participant-joined');
+    const socket = d.ws._socket;
+    const mask = Buffer.from([1, 2, 3, 4]);
+    const payload = Buffer.from([0x03, 0xe9]);  // 1001
+    const masked = Buffer.from(payload.map((byte, i) => byte ^ mask[i % 4]));
+    socket.write(Buffer.concat([Buffer.from([0x88, 0x82]), mask, masked]), () => socket.resetAndDestroy());
+    const left = await a.next('participant-left', { timeoutMs: 2000 });
+    assert.equal(left.participantId, d.welcome.self.id);
+    assert.equal(left.reason, 'left');
+    await b.next('participant-left', { timeoutMs: 2000 });
+  });
+
   it('a dropped TCP connection leaves the participant reconnecting; resume takes it back with the same id', T, async () => {
     a.queue.length = 0;
     b.queue.length = 0;
