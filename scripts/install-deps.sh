@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 
 build_packages=(build-essential cmake ninja-build ccache pkg-config libssl-dev libboost-dev
   libboost-system-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libsqlite3-dev
-  libpq-dev libsodium-dev libgtest-dev libgmock-dev)
-test_packages=(chromium postgresql nodejs npm iproute2 util-linux curl)
+  libpq-dev libsodium-dev libgtest-dev libgmock-dev libsrtp2-dev zlib1g-dev libbenchmark-dev)
+# clang + its runtime for the libFuzzer targets (scripts/fuzz.sh).
+test_packages=(chromium postgresql nodejs npm iproute2 util-linux curl clang libclang-rt-14-dev)
 
 want=("${build_packages[@]}")
 if [[ "${1:-}" == "--test" ]]; then want+=("${test_packages[@]}"); fi

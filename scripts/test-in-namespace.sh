@@ -26,16 +26,42 @@ failed=0
 suite_failed=()
 
 # ctest: "100% tests passed, 0 tests failed out of 85"
-echo "==> unit tests (GoogleTest, SQLite and PostgreSQL)"
-ctest --test-dir build --output-on-failure 2>&1 | tee "$artifacts/unit.log" | grep -vE '^\s+(Start|[0-9]+/[0-9]+ Test)' 
-line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$artifacts/unit.log" | tail -n 1)
-if [[ -n "$line" ]]; then
-  total=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$line")
-  bad=$(sed -E 's/.*passed, ([0-9]+) tests failed.*/\1/' <<<"$line")
-  passed=$((passed + total - bad)); failed=$((failed + bad))
-  ((bad == 0)) || suite_failed+=(unit)
+run_ctest_suite() {  # name, build folder, extra env...
+  local name=$1 dir=$2
+  shift 2
+  echo "==> $name"
+  env "$@" ctest --test-dir "$dir" --output-on-failure 2>&1 | tee "$artifacts/$name.log" | grep -vE '^\s+(Start|[0-9]+/[0-9]+ Test)'
+  local line total bad
+  line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$artifacts/$name.log" | tail -n 1)
+  if [[ -n "$line" ]]; then
+    total=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$line")
+    bad=$(sed -E 's/.*passed, ([0-9]+) tests failed.*/\1/' <<<"$line")
+    passed=$((passed + total - bad)); failed=$((failed + bad))
+    ((bad == 0)) || suite_failed+=("$name")
+  else
+    suite_failed+=("$name"); failed=$((failed + 1))
+  fi
+}
+run_ctest_suite unit build
+run_ctest_suite unit-sanitized build-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+# Each fuzzer briefly (scripts/fuzz.sh runs them longer by hand); a crash fails the run.
+echo "==> fuzzers (${BAILANYS_FUZZ_SECONDS:-15} s each)"
+fuzz_out=$(scripts/fuzz.sh "${BAILANYS_FUZZ_SECONDS:-15}" 2>&1 | tee "$artifacts/fuzz.log"; exit "${PIPESTATUS[0]}")
+fuzz_status=$?
+echo "$fuzz_out" | grep -E '^==>|ok$|FAILED'
+ok_count=$(grep -cE 'ok$' <<<"$fuzz_out" || true)
+bad_count=$(grep -cE '^FAILED' <<<"$fuzz_out" || true)
+passed=$((passed + ok_count)); failed=$((failed + bad_count))
+if ((fuzz_status != 0 || ok_count == 0)); then suite_failed+=(fuzz); fi
+
+# The microbenchmarks run for a moment so they cannot rot (numbers: docs/BENCHMARKS.md).
+echo "==> microbenchmarks (smoke)"
+if build/bench/bailanys_microbench --benchmark_min_time=0.01 >"$artifacts/microbench.log" 2>&1; then
+  passed=$((passed + 1)); echo "ok"
 else
-  suite_failed+=(unit); failed=$((failed + 1))
+  failed=$((failed + 1)); suite_failed+=(microbench); tail -n 20 "$artifacts/microbench.log"
 fi
 
 run_node_suite() {  # name, folder

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Runs every test of Bailanys from a bare Debian 12 machine: installs packages, builds, then
-# runs unit tests (SQLite and a throwaway PostgreSQL), integration tests against the real
-# binary, and browser tests in Chromium, all inside a network namespace that has nothing but
+# runs unit tests (SQLite and a throwaway PostgreSQL; once more under ASan+UBSan), the fuzzers
+# briefly, a microbenchmark smoke run, integration tests against the real binary, and browser
+# tests in Chromium, all inside a network namespace that has nothing but
 # loopback (so no test traffic can leave the machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh --test
 scripts/build.sh
+echo "==> unit tests with AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)"
+scripts/sanitize.sh
+echo "==> libFuzzer targets (build-fuzz/)"
+scripts/fuzz.sh --build-only
 
 if [[ $(id -u) -ne 0 ]]; then
   echo "error: the tests run in their own network namespace (unshare --net), which needs root" >&2

@@ -52,13 +52,16 @@ http::HttpResponse error_response(const ApiError& error) {
   return json_response(error.status, body);
 }
 
-ApiService::ApiService(store::StorePool& pool, const http::StaticFiles& files, ApiOptions options)
+ApiService::ApiService(store::StorePool& pool, const http::StaticFiles& files, ApiOptions options,
+                       sfu::MediaService* media)
     : pool_(pool),
       files_(files),
       options_(std::move(options)),
       signin_by_address_({30, 0.5, 100000}),
       signin_by_username_({5, 5.0 / 60, 100000}),
-      signup_by_address_({30, 1.0 / 20, 100000}) {}
+      signup_by_address_({30, 1.0 / 20, 100000}),
+      echo_by_address_({10, 1.0 / 6, 100000}),
+      media_(media) {}
 
 http::HttpResponse ApiService::index_page(int status, const http::HttpRequest& request) const {
   auto page = files_.get("index.html", request);
@@ -82,7 +85,7 @@ void ApiService::handle(http::HttpRequest request, Respond respond) {
     handle_health(std::move(respond));
     return;
   }
-  if (path == "/") {
+  if (path == "/" || path == "/echo") {
     respond(index_page(200, request));
     return;
   }
@@ -170,6 +173,14 @@ void ApiService::handle_api(http::HttpRequest request, Respond respond) {
     if (n == 3 && parts[1] == "my" && parts[2] == "rooms" && m == "GET") return {handle_my_rooms, ""};
     return {nullptr, ""};
   };
+  if (n == 3 && parts[1] == "rtc" && parts[2] == "echo") {
+    if (m != "POST") {
+      respond(error_response(ApiError(405, "method_not_allowed", "method not allowed here")));
+      return;
+    }
+    handle_echo(request, std::move(respond));
+    return;
+  }
   auto [handler, param] = route();
   if (handler == nullptr) {
     const bool known = (n == 3 && parts[1] == "auth") || (n == 2 && (parts[1] == "me" || parts[1] == "session")) ||

@@ -1,6 +1,7 @@
 #include "app/app.hpp"
 
 #include "api/service.hpp"
+#include "app/media_setup.hpp"
 #include "auth/password.hpp"
 #include "common/clock.hpp"
 #include "common/random.hpp"
@@ -52,10 +53,13 @@ int serve(const config::Config& cfg) {
   signaling::Hub hub(pool, [&loop](std::function<void()> fn) { loop.post(std::move(fn)); },
                      {wall_now_ms, steady_now_ms}, hub_options);
 
+  auto media = create_media_workers(cfg);
+  media->start();
+
   const http::StaticFiles files(cfg.web_root);
   const auto cost = auth::default_password_cost();
   api::ApiService api(pool, files,
-                      {cfg.allowed_origins, cfg.tls(), cost.ops, cost.mem_bytes});
+                      {cfg.allowed_origins, cfg.tls(), cost.ops, cost.mem_bytes}, media.get());
 
   http::ServerOptions server_options;
   server_options.host = cfg.listen_host;
@@ -80,6 +84,7 @@ int serve(const config::Config& cfg) {
                v6 ? "[" : "", cfg.listen_host, v6 ? "]" : "", server.port(),
                cfg.web_root.empty() ? "" : " (web client from " + cfg.web_root + ")");
   loop.run();
+  media->stop();
   // Jobs still queued may post to the loop; drain them before anything is destroyed.
   pool.stop();
   spdlog::info("stopped");

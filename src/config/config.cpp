@@ -86,6 +86,32 @@ Command parse_command_line(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();
 
+  serve->add_option("--media-workers", cfg.media_workers,
+                    "Media threads; each has its own UDP and TCP port (the base port + its index)")
+      ->envname("BAILANYS_MEDIA_WORKERS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  serve->add_option("--rtc-listen-ip", cfg.rtc_listen_ip,
+                    "Address the media sockets bind to (default: the --listen host)")
+      ->envname("BAILANYS_RTC_LISTEN_IP");
+  serve->add_option("--rtc-udp-port", cfg.rtc_udp_port,
+                    "First UDP port for media (ICE, DTLS, SRTP); 0 picks a free port")
+      ->envname("BAILANYS_RTC_UDP_PORT")
+      ->capture_default_str();
+  serve->add_option("--rtc-tcp-port", cfg.rtc_tcp_port,
+                    "First TCP port for ICE-TCP media, for networks that block UDP; 0 picks a free "
+                    "port")
+      ->envname("BAILANYS_RTC_TCP_PORT")
+      ->capture_default_str();
+  serve->add_flag("!--no-rtc-tcp", cfg.rtc_tcp, "Do not listen for or offer ICE-TCP")
+      ->envname("BAILANYS_RTC_TCP");
+  serve->add_option("--rtc-announce-ip", cfg.rtc_announce_ips,
+                    "Address to announce in ICE candidates (repeatable), e.g. the public address "
+                    "of a server behind NAT (default: the bind address, or every interface "
+                    "address when it is 0.0.0.0)")
+      ->envname("BAILANYS_RTC_ANNOUNCE_IPS")
+      ->delimiter(',');
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -111,6 +137,7 @@ Command parse_command_line(int argc, char** argv) {
     std::cerr << "error: --tls-cert and --tls-key go together\n";
     return ExitCommand{2};
   }
+  if (cfg.rtc_listen_ip.empty()) cfg.rtc_listen_ip = cfg.listen_host;
   return ServeCommand{std::move(cfg)};
 }
 

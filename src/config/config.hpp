@@ -20,6 +20,13 @@ struct Config {
   int max_room_size = 100;
   int store_threads = 0;  // 0: 2 for SQLite, 4 for PostgreSQL
   std::string log_level = "info";
+  // Media (the SFU): worker i uses rtc_udp_port + i and rtc_tcp_port + i; 0 picks free ports.
+  int media_workers = 1;
+  std::string rtc_listen_ip;  // empty: the --listen host
+  std::uint16_t rtc_udp_port = 40000;
+  std::uint16_t rtc_tcp_port = 40000;
+  bool rtc_tcp = true;                    // offer ICE-TCP candidates (RFC 6544)
+  std::vector<std::string> rtc_announce_ips;  // addresses put in candidates (servers behind NAT)
 
   [[nodiscard]] bool tls() const { return !tls_cert.empty(); }
   [[nodiscard]] std::string effective_db_url() const;

@@ -139,7 +139,9 @@ export class Server {
     this.stderr = '';
     this.stdout = '';
     this.exitInfo = null;
-    const args = ['serve', '--listen', `127.0.0.1:${this.port}`, '--data-dir', this.dataDir, ...this.extraArgs];
+    // Media ports 0: the kernel picks free ones (several servers run at once).
+    const args = ['serve', '--listen', `127.0.0.1:${this.port}`, '--data-dir', this.dataDir,
+      '--rtc-udp-port', '0', '--rtc-tcp-port', '0', ...this.extraArgs];
     const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     liveChildren.add(child);

@@ -237,7 +237,8 @@ export class Server {
   get logs() { return `--- stderr ---\n${tail(this.stderr)}\n--- stdout ---\n${tail(this.stdout)}`; }
 
   args() {
-    const a = ['serve', '--listen', this.host, '--data-dir', this.dataDir];
+    // Media ports 0: the kernel picks free ones (several servers run at once).
+    const a = ['serve', '--listen', this.host, '--data-dir', this.dataDir, '--rtc-udp-port', '0', '--rtc-tcp-port', '0'];
     if (this.dbUrl) a.push('--db', this.dbUrl);
     return a.concat(this.extraArgs);
   }

@@ -1,5 +1,5 @@
-// Bootstrap and router. Pages: "/" (start) and "/r/<code>" (a room). Everything else in web/ is
-// served under /assets/, so every URL here is absolute.
+// Bootstrap and router. Pages: "/" (start), "/r/<code>" (a room) and "/echo" (the camera and
+// network check). Everything else in web/ is served under /assets/, so every URL here is absolute.
 import { h, clear } from '/assets/js/dom.js';
 import { detectLanguage, setLanguage } from '/assets/js/i18n.js';
 import { api } from '/assets/js/api.js';
@@ -8,6 +8,7 @@ import { mountHeader } from '/assets/js/header.js';
 import { mountStartView } from '/assets/js/start-view.js';
 import { mountRoomPage } from '/assets/js/room-page.js';
 import { mountNotFound } from '/assets/js/not-found-view.js';
+import { mountEchoView } from '/assets/js/echo-view.js';
 
 const main = h('main', { class: 'app-main', id: 'main' });
 let currentView = null;
@@ -32,6 +33,8 @@ function route() {
     currentView = mountStartView(main, { ...ctx, notice: state.notice });
     // A notice shows once; reloading or going back does not repeat it.
     if (state.notice) history.replaceState({ ...state, notice: null }, '');
+  } else if (path === '/echo' || path === '/echo/') {
+    currentView = mountEchoView(main, ctx);
   } else if (roomMatch) {
     currentView = mountRoomPage(main, { ...ctx, code: decodeURIComponent(roomMatch[1]) });
   } else {

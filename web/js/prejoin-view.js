@@ -97,7 +97,8 @@ export function mountPrejoin(container, { room, media, onJoin, notice }) {
 
   const page = h('section', { class: 'page prejoin', testid: 'prejoin' },
     h('div', { class: 'prejoin-media card' }, preview, micMeterRow, errorBox,
-      h('div', { class: 'device-row' }, cameraField.wrap, micField.wrap)),
+      h('div', { class: 'device-row' }, cameraField.wrap, micField.wrap),
+      h('a', { href: '/echo', class: 'echo-check-link small', t: 'echo.link', testid: 'echo-link' })),
     side);
   container.append(page);
 

@@ -15,7 +15,11 @@ export function mountStartView(container, { navigate, notice }) {
 
   const hero = h('div', { class: 'hero' },
     h('h1', { class: 'hero-title', t: 'start.title' }),
-    h('p', { class: 'hero-subtitle', t: 'start.subtitle' }));
+    h('p', { class: 'hero-subtitle', t: 'start.subtitle' }),
+    h('a', {
+      href: '/echo', class: 'btn btn-secondary btn-sm hero-check', testid: 'echo-link',
+      onclick: (e) => { if (e.button === 0 && !e.metaKey && !e.ctrlKey && !e.shiftKey) { e.preventDefault(); navigate('/echo'); } },
+    }, icon('camera'), h('span', { t: 'echo.link' })));
 
   let noticeEl = null;
   if (notice?.kind === 'left') {

@@ -1,0 +1,178 @@
+#include "sfu/media_worker.hpp"
+
+#include "common/clock.hpp"
+#include "common/random.hpp"
+#include "net/tcp_framed_server.hpp"
+#include "net/udp_socket.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace bailanys::sfu {
+
+namespace {
+
+constexpr auto kTickPeriod = std::chrono::milliseconds(50);
+
+// RFC 8445 §5.1.2.1: priority = 2^24 * type preference + 2^8 * local preference + (256 - component).
+// Host candidates; UDP is preferred, and TCP passive gets a lower local preference (RFC 6544 §4.2).
+std::uint32_t host_priority(bool tcp) {
+  const std::uint32_t type_preference = 126;
+  const std::uint32_t local_preference = tcp ? (4U << 13) + 8191 : 65535;
+  return (type_preference << 24) + (local_preference << 8) + (256 - 1);
+}
+
+}  // namespace
+
+MediaWorker::MediaWorker(MediaWorkerOptions options,
+                         std::shared_ptr<const rtc::dtls::DtlsCertificate> certificate)
+    : options_(std::move(options)), certificate_(std::move(certificate)), loop_(options_.name) {
+  udp_ = std::make_unique<net::UdpSocket>(
+      loop_, options_.udp_bind,
+      [this](std::span<std::uint8_t> buffer, std::size_t size, const SocketAddress& from) {
+        demux_.on_udp(buffer, size, from, steady_now_ms());
+      });
+  udp_port_ = udp_->local_address().port;
+  if (options_.tcp_bind) {
+    net::TcpFramedServer::Handlers handlers;
+    handlers.on_frame = [this](std::uint64_t id, std::span<std::uint8_t> buffer, std::size_t size,
+                               const SocketAddress& from) {
+      demux_.on_tcp_frame(id, buffer, size, from, steady_now_ms());
+      // A connection whose first frame is not a valid ICE check is not ours (RFC 6544 §7.2).
+      if (!demux_.tcp_bound(id)) tcp_->close_connection(id);
+    };
+    handlers.on_closed = [this](std::uint64_t id) { demux_.on_tcp_closed(id); };
+    tcp_ = std::make_unique<net::TcpFramedServer>(loop_, *options_.tcp_bind, std::move(handlers));
+    tcp_port_ = tcp_->local_address().port;
+  }
+}
+
+MediaWorker::~MediaWorker() { stop(); }
+
+void MediaWorker::start() {
+  udp_->start();
+  if (tcp_) tcp_->start();
+  loop_.every(kTickPeriod, [this] { tick(); });
+  loop_.start();
+  spdlog::info("{}: media on UDP {}:{}{}, announced as {}", options_.name,
+               options_.udp_bind.ip_string(), udp_port_,
+               tcp_ ? fmt::format(" and TCP {}:{}", options_.tcp_bind->ip_string(), tcp_port_) : "",
+               fmt::join(options_.announce_ips, ", "));
+}
+
+void MediaWorker::stop() {
+  loop_.stop([this] {
+    for (auto& [id, echo] : echoes_) {
+      echo->close();
+      demux_.remove(echo->transport());
+    }
+    echoes_.clear();
+    udp_->close();
+    if (tcp_) tcp_->close();
+  });
+  loop_.join();
+}
+
+void MediaWorker::start_echo(EchoRequest request, std::function<void(EchoResult)> done) {
+  load_.fetch_add(1, std::memory_order_relaxed);
+  auto shared = std::make_shared<EchoRequest>(std::move(request));
+  const bool posted = loop_.post([this, shared, done] { create_echo(*shared, done); });
+  if (!posted) {
+    load_.fetch_sub(1, std::memory_order_relaxed);
+    done({503, "", "", "media_unavailable", "the media server is stopping"});
+  }
+}
+
+void MediaWorker::create_echo(const EchoRequest& request,
+                              const std::function<void(EchoResult)>& done) {
+  auto refuse = [&](int status, const char* code, std::string message) {
+    load_.fetch_sub(1, std::memory_order_relaxed);
+    done({status, "", "", code, std::move(message)});
+  };
+  if (echoes_.size() >= options_.max_echo_sessions) {
+    return refuse(503, "too_many_sessions", "too many echo tests are running; try again soon");
+  }
+  if (request.tcp_only && !tcp_) {
+    return refuse(400, "invalid_request", "ICE-TCP is turned off on this server");
+  }
+  auto parsed = sdp::parse_sdp(request.offer_sdp);
+  if (!parsed.description) {
+    return refuse(400, "invalid_sdp",
+                  fmt::format("the offer is not valid SDP (line {}: {})", parsed.error_line,
+                              parsed.error));
+  }
+  const TimeMs now = steady_now_ms();
+  auto session = std::make_unique<EchoSession>(random_token(9), certificate_, *this,
+                                               next_transport_id_++, now);
+  std::string error;
+  auto answer = session->negotiate(*parsed.description, candidates(request.tcp_only), now, error);
+  if (!answer) return refuse(400, "invalid_sdp", "the offer cannot be answered: " + error);
+  demux_.add(session->transport());
+  EchoResult result;
+  result.answer_sdp = std::move(*answer);
+  result.session_id = session->id();
+  spdlog::info("echo {}: started on {}{}", session->id(), options_.name,
+               request.tcp_only ? " (ICE-TCP only)" : "");
+  echoes_.emplace(session->id(), std::move(session));
+  done(std::move(result));
+}
+
+void MediaWorker::tick() {
+  const TimeMs now = steady_now_ms();
+  for (auto it = echoes_.begin(); it != echoes_.end();) {
+    it->second->on_timer(now);
+    if (it->second->finished()) {
+      demux_.remove(it->second->transport());
+      it = echoes_.erase(it);
+      load_.fetch_sub(1, std::memory_order_relaxed);
+    } else {
+      ++it;
+    }
+  }
+  if (now - last_report_ >= 60'000) {
+    last_report_ = now;
+    if (demux_.drops().total() > 0) {
+      spdlog::debug("{}: {} packets from unknown sources dropped so far", options_.name,
+                    demux_.drops().get(rtc::transport::DropReason::UnknownSource));
+    }
+  }
+}
+
+void MediaWorker::send_to_path(const rtc::ice::IcePath& path, std::span<const std::uint8_t> packet) {
+  if (path.tcp) {
+    if (tcp_) tcp_->send(path.id & ~rtc::transport::TransportDemux::kTcpPathBit, packet);
+    return;
+  }
+  udp_->send(packet, path.remote);
+}
+
+std::vector<sdp::Candidate> MediaWorker::candidates(bool tcp_only) const {
+  std::vector<sdp::Candidate> out;
+  int foundation = 1;
+  for (const auto& ip : options_.announce_ips) {
+    if (!tcp_only) {
+      sdp::Candidate c;
+      c.foundation = std::to_string(foundation);
+      c.transport = "udp";
+      c.priority = host_priority(false);
+      c.address = ip;
+      c.port = udp_port_;
+      c.type = "host";
+      out.push_back(c);
+    }
+    if (tcp_) {
+      sdp::Candidate c;
+      c.foundation = std::to_string(foundation + 1);
+      c.transport = "tcp";
+      c.priority = host_priority(true);
+      c.address = ip;
+      c.port = tcp_port_;
+      c.type = "host";
+      c.tcp_type = "passive";
+      out.push_back(c);
+    }
+    foundation += 2;
+  }
+  return out;
+}
+
+}  // namespace bailanys::sfu

@@ -1,0 +1,32 @@
+#include "sfu/retransmission_buffer.hpp"
+
+#include <bit>
+
+namespace bailanys::sfu {
+
+RetransmissionBuffer::RetransmissionBuffer(std::size_t capacity, TimeMs max_age_ms)
+    : slots_(std::bit_ceil(capacity < 2 ? std::size_t{2} : capacity)),
+      mask_(slots_.size() - 1),
+      max_age_ms_(max_age_ms) {}
+
+void RetransmissionBuffer::store(std::uint16_t sequence, std::span<const std::uint8_t> packet,
+                                 TimeMs now) {
+  Slot& slot = slots_[sequence & mask_];
+  slot.bytes.assign(packet.begin(), packet.end());
+  slot.sequence = sequence;
+  slot.stored_at = now;
+}
+
+std::span<const std::uint8_t> RetransmissionBuffer::find(std::uint16_t sequence, TimeMs now) const {
+  const Slot& slot = slots_[sequence & mask_];
+  if (slot.stored_at < 0 || slot.sequence != sequence || now - slot.stored_at > max_age_ms_) {
+    return {};
+  }
+  return slot.bytes;
+}
+
+void RetransmissionBuffer::clear() {
+  for (auto& slot : slots_) slot.stored_at = -1;
+}
+
+}  // namespace bailanys::sfu
