@@ -41,6 +41,8 @@ struct TcpConnection : std::enable_shared_from_this<TcpConnection> {
   std::deque<std::vector<std::uint8_t>> queue;  // each entry already holds its length prefix
   bool writing = false;
   bool closed = false;
+  bool spoke = false;  // at least one frame received
+  std::chrono::steady_clock::time_point accepted_at = std::chrono::steady_clock::now();
 };
 
 struct TcpFramedServer::Impl : std::enable_shared_from_this<TcpFramedServer::Impl> {
@@ -95,6 +97,7 @@ struct TcpFramedServer::Impl : std::enable_shared_from_this<TcpFramedServer::Imp
                             [self = shared_from_this(), conn, n](const auto& ec, std::size_t) {
                               if (ec || conn->closed) return self->drop(conn);
                               ++self->counters.frames_received;
+                              conn->spoke = true;
                               self->handlers.on_frame(conn->id, std::span<std::uint8_t>(conn->frame),
                                                       n, conn->remote);
                               if (!conn->closed) self->read_length(conn);
@@ -176,6 +179,15 @@ bool TcpFramedServer::send(std::uint64_t id, std::span<const std::uint8_t> frame
 void TcpFramedServer::close_connection(std::uint64_t id) {
   const auto it = impl_->connections.find(id);
   if (it != impl_->connections.end()) impl_->drop(it->second);
+}
+
+void TcpFramedServer::close_silent_connections(std::chrono::milliseconds max_silence) {
+  const auto cutoff = std::chrono::steady_clock::now() - max_silence;
+  std::vector<std::shared_ptr<TcpConnection>> silent;
+  for (const auto& [id, conn] : impl_->connections) {
+    if (!conn->spoke && conn->accepted_at < cutoff) silent.push_back(conn);
+  }
+  for (const auto& conn : silent) impl_->drop(conn);
 }
 
 SocketAddress TcpFramedServer::local_address() const {

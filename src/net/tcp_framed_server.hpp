@@ -6,6 +6,7 @@
 
 #include "common/socket_address.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -57,6 +58,9 @@ class TcpFramedServer {
   bool send(std::uint64_t id, std::span<const std::uint8_t> frame);
   // Loop thread only. on_closed follows.
   void close_connection(std::uint64_t id);
+  // Loop thread only. Closes connections that have sent nothing for `max_silence` since they
+  // were accepted (a peer that opens connections and never speaks must not hold them).
+  void close_silent_connections(std::chrono::milliseconds max_silence);
 
   [[nodiscard]] SocketAddress local_address() const;
   [[nodiscard]] const TcpCounters& counters() const;

@@ -59,6 +59,8 @@ std::optional<std::string> EchoSession::negotiate(const sdp::SessionDescription&
   options.transport.candidates = candidates;
   options.codecs = echo_codec_policy();
   options.direction = echo_direction;
+  // RFC 8866 §5.2: a session id unique to this session (63 bits, as browsers use).
+  options.session_id = (std::uint64_t{random_below(0x7FFFFFFFU)} << 32) | random_below(0xFFFFFFFFU);
   for (const auto& section : offer.media) {
     if (section.mid.empty() || echo_direction(section) != sdp::Direction::SendRecv) continue;
     sdp::SendStream send;

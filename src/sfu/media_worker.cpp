@@ -128,6 +128,10 @@ void MediaWorker::tick() {
       ++it;
     }
   }
+  if (tcp_ && now - last_sweep_ >= 1000) {
+    last_sweep_ = now;
+    tcp_->close_silent_connections(std::chrono::seconds(10));
+  }
   if (now - last_report_ >= 60'000) {
     last_report_ = now;
     if (demux_.drops().total() > 0) {

@@ -68,6 +68,7 @@ class MediaWorker final : public rtc::transport::PacketSink {
   std::uint16_t tcp_port_ = 0;
   std::atomic<std::size_t> load_{0};
   TimeMs last_report_ = 0;
+  TimeMs last_sweep_ = 0;
 };
 
 }  // namespace bailanys::sfu

@@ -283,14 +283,16 @@ TEST(DtlsHandshake, SmallMtuFragmentsTheHandshake) {
   EXPECT_GT(pair.server_events.sent.size(), 3u);  // the certificate alone needs fragments
 }
 
-// Handshake message types (RFC 5246 §7.4) of the records in one datagram (RFC 6347 §4.1:
-// 13-byte record header, then for handshake records the 12-byte message header).
+// Handshake message types (RFC 5246 §7.4) of the unencrypted records in one datagram (RFC 6347
+// §4.1: 13-byte record header, then for handshake records the 12-byte message header).
 std::vector<int> handshake_types(const Bytes& datagram) {
   std::vector<int> types;
   std::size_t at = 0;
   while (at + 13 <= datagram.size()) {
     const std::size_t length = (std::size_t{datagram[at + 11]} << 8) | datagram[at + 12];
-    if (datagram[at] == 22 && at + 13 < datagram.size()) types.push_back(datagram[at + 13]);
+    const bool clear = datagram[at + 3] == 0 && datagram[at + 4] == 0;  // epoch 0
+    if (datagram[at] == 22 && clear && at + 13 < datagram.size())
+      types.push_back(datagram[at + 13]);
     at += 13 + length;
   }
   return types;
@@ -306,8 +308,10 @@ TEST(DtlsHandshake, FlightsArePackedIntoFewDatagrams) {
   EXPECT_EQ(handshake_types(pair.server_events.sent[0]), (std::vector<int>{2, 11, 12, 13, 14}));
   // The client's second flight: Certificate, ClientKeyExchange, CertificateVerify, then
   // ChangeCipherSpec and the encrypted Finished (not readable here) in the same datagram.
-  ASSERT_GE(pair.client_events.sent.size(), 2u);
-  EXPECT_EQ(handshake_types(pair.client_events.sent[1]), (std::vector<int>{11, 16, 15}));
+  const auto& client_sent = pair.client_events.sent;
+  EXPECT_TRUE(std::any_of(client_sent.begin(), client_sent.end(), [](const Bytes& datagram) {
+    return handshake_types(datagram) == std::vector<int>{11, 16, 15};
+  }));
   for (const auto* events : {&pair.client_events, &pair.server_events}) {
     for (const Bytes& datagram : events->sent) EXPECT_LE(datagram.size(), 1200u);
   }
