@@ -124,7 +124,7 @@ void EchoSession::on_timer(TimeMs now) {
   }
   for (auto& stream : streams_) {
     if (stream->video && stream->inbound_ssrc != 0 && keyframes_.due(stream->inbound_ssrc, now)) {
-      request_keyframe(*stream, now);
+      send_pli(*stream);  // due() already counted it as sent
     }
   }
 }
@@ -227,11 +227,16 @@ void EchoSession::retransmit(Stream& stream, std::uint16_t sequence, TimeMs now)
 }
 
 void EchoSession::request_keyframe(Stream& stream, TimeMs now) {
-  if (stream.inbound_ssrc == 0) return;
+  // Keyframes are a video matter; a PLI naming an audio stream is ignored.
+  if (!stream.video || stream.inbound_ssrc == 0) return;
   if (!keyframes_.allow(stream.inbound_ssrc, now)) {
     ++counters_.keyframe_requests_folded;
     return;
   }
+  send_pli(stream);
+}
+
+void EchoSession::send_pli(Stream& stream) {
   const rtcp::RtcpPacket pli = rtcp::Pli{stream.outbound_ssrc, stream.inbound_ssrc};
   send_rtcp(rtcp::serialize_rtcp(std::span<const rtcp::RtcpPacket>(&pli, 1)));
   ++counters_.keyframe_requests_sent;

@@ -73,7 +73,9 @@ class EchoSession final : public rtc::transport::WebRtcTransportListener {
   Stream* stream_for(const rtc::rtp::RtpPacket& packet);
   Stream* stream_by_outbound(std::uint32_t ssrc);
   void retransmit(Stream& stream, std::uint16_t sequence, TimeMs now);
+  // Throttled (KeyframeRequestLimiter); send_pli() sends unconditionally.
   void request_keyframe(Stream& stream, TimeMs now);
+  void send_pli(Stream& stream);
   void send_rtcp(std::span<const std::uint8_t> compound);
 
   std::string id_;

@@ -1,19 +1,18 @@
 // The transport glue end to end, in memory: a client built from the same engines (ICE
 // controlling side, DTLS client, SRTP) talks to a server WebRtcTransport through the
 // TransportDemux, as a browser would through the worker's UDP port.
+#include "../support/rtc_test_client.hpp"
 #include "common/random.hpp"
 #include "rtc/dtls/dtls_certificate.hpp"
 #include "rtc/dtls/dtls_transport.hpp"
 #include "rtc/rtcp/rtcp_packets.hpp"
 #include "rtc/rtp/rtp_packet.hpp"
 #include "rtc/srtp/srtp_session.hpp"
-#include "rtc/stun/stun_message.hpp"
 #include "rtc/transport/transport_demux.hpp"
 #include "rtc/transport/webrtc_transport.hpp"
 
 #include <gtest/gtest.h>
 
-#include <deque>
 #include <string>
 #include <vector>
 
@@ -21,19 +20,10 @@ namespace bailanys::rtc::transport {
 namespace {
 
 // Before any fixture member draws random ICE credentials.
-const bool crypto_ready = (init_crypto(), true);
+const bool crypto_ready = test_support::ensure_crypto();
 
-struct Sent {
-  ice::IcePath path;
-  std::vector<std::uint8_t> bytes;
-};
-
-struct CapturingSink : PacketSink {
-  void send_to_path(const ice::IcePath& path, std::span<const std::uint8_t> packet) override {
-    sent.push_back({path, {packet.begin(), packet.end()}});
-  }
-  std::deque<Sent> sent;
-};
+using test_support::CapturingSink;
+using Client = test_support::RtcTestClient;
 
 struct RecordingListener : WebRtcTransportListener {
   void on_transport_connected(WebRtcTransport&) override { ++connected; }
@@ -54,44 +44,6 @@ struct RecordingListener : WebRtcTransportListener {
   std::vector<std::vector<std::uint8_t>> rtcp;
 };
 
-// The browser's side, made of our own engines in the opposite roles.
-struct Client : dtls::DtlsListener {
-  Client() : certificate(dtls::DtlsCertificate::generate()), dtls(certificate, *this) {}
-
-  void on_dtls_send(std::span<const std::uint8_t> datagram) override {
-    outbox.emplace_back(datagram.begin(), datagram.end());
-  }
-  void on_dtls_connected(const dtls::SrtpKeyMaterial& keys) override {
-    srtp_out = srtp::SrtpSession::create(keys.profile, keys.local_key_salt,
-                                         srtp::SrtpSession::Direction::Outbound);
-    srtp_in = srtp::SrtpSession::create(keys.profile, keys.remote_key_salt,
-                                        srtp::SrtpSession::Direction::Inbound);
-  }
-  void on_dtls_failed(std::string_view reason) override { failure = std::string(reason); }
-  void on_dtls_closed() override { closed = true; }
-
-  std::vector<std::uint8_t> binding_request(const ice::IceCredentials& server, bool nominate,
-                                            std::string_view pwd_override = {}) const {
-    stun::TransactionId id{};
-    for (auto& b : id) b = static_cast<std::uint8_t>(random_below(256));
-    stun::StunBuilder builder(stun::kBindingMethod, stun::StunClass::Request, id);
-    builder.username(server.ufrag + ":" + ice.ufrag).priority(1845501695).ice_controlling(77);
-    if (nominate) builder.use_candidate();
-    const std::string_view pwd = pwd_override.empty() ? std::string_view(server.pwd) : pwd_override;
-    return builder.finish(
-        std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(pwd.data()), pwd.size()),
-        true);
-  }
-
-  ice::IceCredentials ice{"clientuf", "clientpasswordclientpass"};
-  std::shared_ptr<const dtls::DtlsCertificate> certificate;
-  dtls::DtlsTransport dtls;
-  std::deque<std::vector<std::uint8_t>> outbox;
-  std::unique_ptr<srtp::SrtpSession> srtp_out, srtp_in;
-  std::string failure;
-  bool closed = false;
-};
-
 class TransportTest : public ::testing::Test {
  protected:
   TransportTest()
@@ -110,41 +62,14 @@ class TransportTest : public ::testing::Test {
 
   // Feeds a client packet to the server through the demux, as the UDP socket would.
   void from_client(std::vector<std::uint8_t> bytes, const SocketAddress& from) {
-    bytes.resize(bytes.size() + srtp::kSrtpMaxOverhead);
-    const std::size_t size = bytes.size() - srtp::kSrtpMaxOverhead;
-    demux_.on_udp(bytes, size, from, now_);
-  }
-
-  // Delivers everything the server sent to the client's DTLS; returns how many packets.
-  int deliver_to_client() {
-    int n = 0;
-    while (!sink_.sent.empty()) {
-      auto s = std::move(sink_.sent.front());
-      sink_.sent.pop_front();
-      if (dtls::looks_like_dtls(s.bytes)) client_.dtls.handle_packet(s.bytes, now_);
-      ++n;
-    }
-    return n;
+    test_support::send_udp(demux_, std::move(bytes), from, now_);
   }
 
   void handshake() {
-    from_client(client_.binding_request(server_.local_ice(), true), address_);
-    ASSERT_EQ(sink_.sent.size(), 1u);  // the binding success response
-    sink_.sent.clear();
-    client_.dtls.start(dtls::DtlsRole::Client, now_);
-    for (int round = 0; round < 10 && server_.state() != TransportState::Connected; ++round) {
-      while (!client_.outbox.empty()) {
-        from_client(std::move(client_.outbox.front()), address_);
-        client_.outbox.pop_front();
-      }
-      deliver_to_client();
-    }
-    while (!client_.outbox.empty()) {  // the client's last flight, if any
-      from_client(std::move(client_.outbox.front()), address_);
-      client_.outbox.pop_front();
-    }
-    ASSERT_EQ(server_.state(), TransportState::Connected) << client_.failure;
-    ASSERT_TRUE(client_.srtp_out && client_.srtp_in);
+    ASSERT_TRUE(test_support::handshake(
+        client_, sink_, server_,
+        [this](std::vector<std::uint8_t> bytes) { from_client(std::move(bytes), address_); },
+        now_));
   }
 
   std::vector<std::uint8_t> client_rtp(std::uint16_t seq, std::uint8_t fill) {
