@@ -168,6 +168,9 @@ export default {
   'echo.unit.ms': '{value} ms',
   'echo.unit.kb': '{value} KB',
   'echo.unit.mb': '{value} MB',
+  'echo.error.notfound.camera': 'No camera found. Connect one and start the check again; until then only the microphone is checked.',
+  'echo.error.notfound.mic': 'No microphone found. Connect a headset or microphone and start the check again; until then only the camera is checked.',
+  'echo.error.notfound.both': 'No camera or microphone found on this device. Connect them and start the check again.',
 
   'room.untitled': 'Untitled meeting',
   'room.copyLink': 'Copy link',

@@ -270,13 +270,15 @@ export function mountEchoView(container, { navigate }) {
     if (!kind) { errorBox.hidden = true; delete errorBox.dataset.errorKind; return; }
     errorBox.hidden = false;
     errorBox.dataset.errorKind = kind;
-    // The same explanations as the pre-join screen.
+    // The pre-join screen's explanations, except "not found": there it suggests joining
+    // without the device, here the check simply goes on with what there is.
+    const explain = (k, device) => (k === 'notfound' ? `echo.error.notfound.${device}` : mediaErrorKey(k, device));
     const lines = [];
     if (kind === 'insecure') lines.push('media.error.insecure');
-    else if (errors.video && errors.video === errors.audio) lines.push(mediaErrorKey(errors.video, 'both'));
+    else if (errors.video && errors.video === errors.audio) lines.push(explain(errors.video, 'both'));
     else {
-      if (errors.video) lines.push(mediaErrorKey(errors.video, 'camera'));
-      if (errors.audio) lines.push(mediaErrorKey(errors.audio, 'mic'));
+      if (errors.video) lines.push(explain(errors.video, 'camera'));
+      if (errors.audio) lines.push(explain(errors.audio, 'mic'));
     }
     append(errorBox, [
       h('div', { class: 'media-error-head' }, icon('alert'), h('strong', { t: `media.errorTitle.${kind}` })),
