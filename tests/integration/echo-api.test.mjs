@@ -117,3 +117,31 @@ describe('echo API', () => {
     assertJson(await new Client(server).post('/api/rtc/echo', { sdp: OFFER }), 200);
   });
 });
+
+describe('echo API with two media workers', () => {
+  let server;
+  before(async () => { server = await Server.launch({ label: 'echo-workers', extraArgs: ['--media-workers', '2'] }); });
+  after(async () => { await server?.dispose(); });
+
+  it('sessions are spread over the workers, each with its own ports', T, async () => {
+    const ports = new Set();
+    for (let i = 0; i < 4; i++) {
+      const body = assertJson(await new Client(server).post('/api/rtc/echo', { sdp: OFFER }), 200);
+      ports.add(candidates(body.sdp).find((x) => x.transport === 'udp').port);
+    }
+    assert.equal(ports.size, 2, `answers name both workers' UDP ports: ${[...ports]}`);
+  });
+});
+
+describe('echo API with ICE-TCP turned off', () => {
+  let server;
+  before(async () => { server = await Server.launch({ label: 'echo-notcp', extraArgs: ['--no-rtc-tcp'] }); });
+  after(async () => { await server?.dispose(); });
+
+  it('offers only UDP, and refuses a TCP-only echo with a clear error', T, async () => {
+    const body = assertJson(await new Client(server).post('/api/rtc/echo', { sdp: OFFER }), 200);
+    assert.ok(candidates(body.sdp).every((x) => x.transport === 'udp'));
+    const err = assertError(await new Client(server).post('/api/rtc/echo', { sdp: OFFER, transport: 'tcp' }), 400, 'invalid_request');
+    assert.match(err.message, /ICE-TCP/);
+  });
+});
