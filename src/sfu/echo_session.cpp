@@ -141,11 +141,12 @@ void EchoSession::on_transport_connected(rtc::transport::WebRtcTransport& transp
                profile ? rtc::srtp::to_string(*profile) : "?");
 }
 
-void EchoSession::on_transport_failed(rtc::transport::WebRtcTransport& /*transport*/,
+void EchoSession::on_transport_failed(rtc::transport::WebRtcTransport& transport,
                                       std::string_view reason) {
-  spdlog::info("echo {}: ended: {} (echoed {}, retransmitted {}/{} NACKed, keyframe requests {})",
-               id_, reason, counters_.rtp_echoed, counters_.retransmitted, counters_.nacked,
-               counters_.keyframe_requests_sent);
+  spdlog::info(
+      "echo {}: ended: {} (echoed {}, retransmitted {}/{} NACKed, keyframe requests {}, dropped: {})",
+      id_, reason, counters_.rtp_echoed, counters_.retransmitted, counters_.nacked,
+      counters_.keyframe_requests_sent, transport.drops().summary());
   finished_ = true;
 }
 

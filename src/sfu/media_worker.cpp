@@ -135,8 +135,8 @@ void MediaWorker::tick() {
   if (now - last_report_ >= 60'000) {
     last_report_ = now;
     if (demux_.drops().total() > 0) {
-      spdlog::debug("{}: {} packets from unknown sources dropped so far", options_.name,
-                    demux_.drops().get(rtc::transport::DropReason::UnknownSource));
+      spdlog::debug("{}: dropped before reaching a transport so far: {}", options_.name,
+                    demux_.drops().summary());
     }
   }
 }

@@ -29,6 +29,18 @@ std::uint64_t DropCounters::total() const {
   return sum;
 }
 
+std::string DropCounters::summary() const {
+  std::string out;
+  for (std::size_t i = 0; i < counts_.size(); ++i) {
+    if (counts_[i] == 0) continue;
+    if (!out.empty()) out += ' ';
+    out += to_string(static_cast<DropReason>(i));
+    out += '=';
+    out += std::to_string(counts_[i]);
+  }
+  return out.empty() ? "none" : out;
+}
+
 void DropCounters::merge(const DropCounters& other) {
   for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
 }

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace bailanys::rtc::transport {
 
@@ -34,6 +35,8 @@ class DropCounters {
   [[nodiscard]] std::uint64_t get(DropReason r) const { return counts_[static_cast<std::size_t>(r)]; }
   [[nodiscard]] std::uint64_t total() const;
   void merge(const DropCounters& other);
+  // "srtp_replay=3 unknown_source=12", or "none": for logs.
+  [[nodiscard]] std::string summary() const;
 
  private:
   std::array<std::uint64_t, static_cast<std::size_t>(DropReason::Count)> counts_{};

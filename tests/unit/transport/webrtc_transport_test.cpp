@@ -150,6 +150,8 @@ TEST_F(TransportTest, UnknownSourcesAndBadChecksBindNothing) {
   // Media-looking bytes from that address are still unknown.
   from_client(std::vector<std::uint8_t>(40, 0x80), address_);
   EXPECT_EQ(demux_.drops().get(DropReason::UnknownSource), 2u);
+  EXPECT_EQ(demux_.drops().summary(), "unknown_source=2");
+  EXPECT_EQ(DropCounters().summary(), "none");
 }
 
 TEST_F(TransportTest, ReplayedAndTamperedSrtpAreDroppedWithReasons) {
