@@ -130,7 +130,7 @@ std::optional<Fingerprint> parse_fingerprint(std::string_view value) {
   const auto digest = trim_spaces(hex);
   if (!detail::is_token(algorithm) || digest.empty()) return std::nullopt;
   // fingerprint = 2UHEX *(":" 2UHEX) (RFC 8122 §5); lower case is accepted too.
-  if ((digest.size() + 1) % 3 != 0 || digest.size() > 64 * 3) return std::nullopt;
+  if ((digest.size() + 1) % 3 != 0 || digest.size() > std::size_t{64} * 3) return std::nullopt;
   for (std::size_t i = 0; i < digest.size(); ++i) {
     const bool ok = (i % 3 == 2) ? digest[i] == ':' : is_hex(digest[i]);
     if (!ok) return std::nullopt;

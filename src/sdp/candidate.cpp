@@ -62,7 +62,7 @@ std::string serialize_candidate(const Candidate& c) {
   if (!c.related_address.empty()) out += " raddr " + c.related_address;
   if (c.related_port) out += " rport " + std::to_string(*c.related_port);
   if (!c.tcp_type.empty()) out += " tcptype " + c.tcp_type;
-  for (const auto& [name, val] : c.extensions) out += ' ' + name + ' ' + val;
+  for (const auto& [name, val] : c.extensions) (((out += ' ') += name) += ' ') += val;
   return out;
 }
 

@@ -74,22 +74,22 @@ void write_codecs(Writer& w, const MediaSection& m) {
       if (codec.channels != 1) map += '/' + std::to_string(codec.channels);
       w.attribute("rtpmap", map);
     }
-    for (const auto& fb : codec.feedback) w.attribute("rtcp-fb", pt + ' ' + fb);
-    if (!codec.fmtp.empty()) w.attribute("fmtp", pt + ' ' + codec.fmtp);
+    for (const auto& fb : codec.feedback) w.attribute("rtcp-fb", pt + ' ' += fb);
+    if (!codec.fmtp.empty()) w.attribute("fmtp", pt + ' ' += codec.fmtp);
   }
 }
 
 void write_ssrcs(Writer& w, const MediaSection& m) {
   for (const auto& group : m.ssrc_groups) {
     std::string text = group.semantics;
-    for (const auto ssrc : group.ssrcs) text += ' ' + std::to_string(ssrc);
+    for (const auto ssrc : group.ssrcs) (text += ' ') += std::to_string(ssrc);
     w.attribute("ssrc-group", text);
   }
   for (const auto& info : m.ssrcs) {
     const std::string ssrc = std::to_string(info.ssrc);
-    if (!info.cname.empty()) w.attribute("ssrc", ssrc + " cname:" + info.cname);
-    if (!info.msid.empty()) w.attribute("ssrc", ssrc + " msid:" + info.msid);
-    for (const auto& other : info.other) w.attribute("ssrc", ssrc + ' ' + other);
+    if (!info.cname.empty()) w.attribute("ssrc", ssrc + " cname:" += info.cname);
+    if (!info.msid.empty()) w.attribute("ssrc", ssrc + " msid:" += info.msid);
+    for (const auto& other : info.other) w.attribute("ssrc", ssrc + ' ' += other);
   }
 }
 

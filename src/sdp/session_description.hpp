@@ -148,8 +148,8 @@ struct SessionDescription {
 };
 
 // Limits that keep a hostile description cheap to reject.
-inline constexpr std::size_t kMaxSdpBytes = 64 * 1024;
-inline constexpr std::size_t kMaxLineBytes = 4 * 1024;
+inline constexpr std::size_t kMaxSdpBytes = std::size_t{64} * 1024;
+inline constexpr std::size_t kMaxLineBytes = std::size_t{4} * 1024;
 inline constexpr std::size_t kMaxMediaSections = 64;
 
 struct ParseResult {

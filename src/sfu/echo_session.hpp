@@ -50,7 +50,7 @@ class EchoSession final : public rtc::transport::WebRtcTransportListener {
   [[nodiscard]] const EchoCounters& counters() const { return counters_; }
   void close();
 
-  static constexpr TimeMs kMaxDurationMs = 10 * 60 * 1000;
+  static constexpr TimeMs kMaxDurationMs = TimeMs{10} * 60 * 1000;
 
  private:
   struct Stream {

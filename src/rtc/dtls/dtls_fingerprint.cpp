@@ -41,7 +41,7 @@ std::optional<std::string> certificate_fingerprint(X509* certificate, std::strin
 
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string text;
-  text.reserve(length * 3);
+  text.reserve(std::size_t{length} * 3);
   for (unsigned int i = 0; i < length; ++i) {
     if (i > 0) text.push_back(':');
     text.push_back(kHex[hash[i] >> 4]);

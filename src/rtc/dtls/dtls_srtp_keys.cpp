@@ -30,9 +30,8 @@ std::optional<SrtpKeyMaterial> split_srtp_keying_material(srtp::SrtpProfile prof
   std::vector<std::uint8_t> server(server_key.begin(), server_key.end());
   server.insert(server.end(), server_salt.begin(), server_salt.end());
 
-  const bool client_role = local_role == DtlsRole::Client;
-  return SrtpKeyMaterial{profile, client_role ? std::move(client) : std::move(server),
-                         client_role ? std::move(server) : std::move(client)};
+  if (local_role == DtlsRole::Client) return SrtpKeyMaterial{profile, std::move(client), std::move(server)};
+  return SrtpKeyMaterial{profile, std::move(server), std::move(client)};
 }
 
 std::optional<SrtpKeyMaterial> export_srtp_keys(SSL* ssl, srtp::SrtpProfile profile,
