@@ -56,6 +56,14 @@ bad_count=$(grep -cE '^FAILED' <<<"$fuzz_out" || true)
 passed=$((passed + ok_count)); failed=$((failed + bad_count))
 if ((fuzz_status != 0 || ok_count == 0)); then suite_failed+=(fuzz); fi
 
+# clang-tidy (warnings are errors) over the media code.
+echo "==> clang-tidy"
+if scripts/lint.sh 2>&1 | tee "$artifacts/lint.log" | tail -n 30; [[ ${PIPESTATUS[0]} -eq 0 ]]; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); suite_failed+=(lint)
+fi
+
 # The microbenchmarks run for a moment so they cannot rot (numbers: docs/BENCHMARKS.md).
 echo "==> microbenchmarks (smoke)"
 if build/bench/bailanys_microbench --benchmark_min_time=0.01 >"$artifacts/microbench.log" 2>&1; then
