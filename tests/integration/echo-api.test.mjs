@@ -116,6 +116,21 @@ describe('echo API', () => {
     assertJson(await rawRequest(server, 'GET', '/healthz'), 200);
     assertJson(await new Client(server).post('/api/rtc/echo', { sdp: OFFER }), 200);
   });
+
+  it('an ICE-TCP connection that never speaks is closed after about 10 s', { timeout: 30_000 }, async () => {
+    const body = assertJson(await new Client(server).post('/api/rtc/echo', { sdp: OFFER }), 200);
+    const tcpPort = candidates(body.sdp).find((x) => x.transport === 'tcp').port;
+    const silent = net.connect(tcpPort, '127.0.0.1');
+    await new Promise((r) => silent.once('connect', r));
+    const opened = Date.now();
+    const closedAfter = await Promise.race([
+      new Promise((r) => silent.once('close', () => r(Date.now() - opened))),
+      sleep(20_000).then(() => null),
+    ]);
+    silent.destroy();
+    assert.ok(closedAfter !== null, 'the server closed the silent connection');
+    assert.ok(closedAfter >= 9_000 && closedAfter <= 13_000, `closed after ${closedAfter} ms`);
+  });
 });
 
 describe('echo API with two media workers', () => {
