@@ -11,8 +11,9 @@ export class ApiError extends Error {
   }
 }
 
-async function request(method, path, body) {
+async function request(method, path, body, { timeoutMs } = {}) {
   const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+  if (timeoutMs) init.signal = AbortSignal.timeout?.(timeoutMs);
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -46,6 +47,12 @@ async function request(method, path, body) {
 const enc = encodeURIComponent;
 
 export const api = {
+  /** POST /api/rtc/echo: the server's SDP answer for the camera and network check. */
+  async echo(sdp, transport, { timeoutMs } = {}) {
+    const data = await request('POST', '/api/rtc/echo', { sdp, transport }, { timeoutMs });
+    if (typeof data.sdp !== 'string') throw new ApiError(200, 'invalid_response', 'no sdp in the answer');
+    return data;
+  },
   /** The signed-in user, or null for a guest. */
   async me() {
     // /api/session answers {user: null} for guests, so no 401 lands in the console.

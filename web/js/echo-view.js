@@ -7,42 +7,13 @@
 // (live getters).
 import { h, append, clear, icon } from '/assets/js/dom.js';
 import { bind, bindText, t, errorText, formatNumber, onLanguageChange } from '/assets/js/i18n.js';
-import { ApiError } from '/assets/js/api.js';
+import { ApiError, api } from '/assets/js/api.js';
 import { LocalMedia, MicMeter, combinedErrorKind, mediaErrorKey } from '/assets/js/media.js';
 
 const STATS_INTERVAL_MS = 1000;
 const CONNECT_TIMEOUT_MS = 20_000; // answer received → connected
 const NO_MEDIA_TIMEOUT_MS = 10_000; // connected → still not a single byte back
 const REQUEST_TIMEOUT_MS = 20_000; // POST /api/rtc/echo without an answer: treated as no connection
-
-/** POST /api/rtc/echo; failures become ApiError with the server's code (as api.js does). */
-async function requestEcho(body) {
-  let response;
-  try {
-    response = await fetch('/api/rtc/echo', {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout?.(REQUEST_TIMEOUT_MS),
-    });
-  } catch (err) {
-    throw new ApiError(0, 'network', err?.message);
-  }
-  let data = null;
-  try { data = await response.json(); } catch { data = null; }
-  if (!response.ok) {
-    const e = data?.error ?? {};
-    let retryAfter = e.retryAfter;
-    if (retryAfter === undefined && response.headers.get('Retry-After')) {
-      retryAfter = Number(response.headers.get('Retry-After')) || undefined;
-    }
-    const code = e.code ?? (response.status >= 500 ? 'internal' : response.status === 404 ? 'not_found' : 'unknown');
-    throw new ApiError(response.status, code, e.message, { retryAfter });
-  }
-  if (typeof data?.sdp !== 'string') throw new ApiError(response.status, 'invalid_response', 'no sdp in the answer');
-  return data;
-}
 
 /** The numbers the panel shows, read from one getStats report. */
 function readStats(report) {
@@ -457,7 +428,7 @@ export function mountEchoView(container, { navigate }) {
       await thisPc.setLocalDescription(offer);
       // ICE-lite server: its answer holds its candidates, ours are learnt from our checks, so
       // the offer goes out at once, without waiting for candidate gathering.
-      answer = await requestEcho({ sdp: thisPc.localDescription.sdp, transport: requested });
+      answer = await api.echo(thisPc.localDescription.sdp, requested, { timeoutMs: REQUEST_TIMEOUT_MS });
       if (gen !== generation || destroyed) return;
       sessionId = answer.sessionId ?? null;
       marks.answer = mark();

@@ -19,23 +19,27 @@ void TransportDemux::remove(WebRtcTransport& transport) {
     if (t == &transport) gone.push_back(path);
   }
   for (const auto path : gone) by_path_.erase(path);
-  std::erase_if(udp_paths_, [&](const auto& entry) { return by_path_.count(entry.second) == 0; });
+  std::erase_if(udp_paths_, [&](const auto& entry) { return entry.second.transport == &transport; });
 }
 
 void TransportDemux::on_udp(std::span<std::uint8_t> buffer, std::size_t size,
                             const SocketAddress& from, TimeMs now) {
   const auto it = udp_paths_.find(from);
   if (it != udp_paths_.end()) {
-    route({it->second, from, false}, true, buffer, size, now);
+    it->second.transport->receive(buffer, size, {it->second.id, from, false}, now);
     return;
   }
-  route({next_udp_path_, from, false}, false, buffer, size, now);
+  route_new({next_udp_path_, from, false}, buffer, size, now);
 }
 
 void TransportDemux::on_tcp_frame(std::uint64_t connection_id, std::span<std::uint8_t> buffer,
                                   std::size_t size, const SocketAddress& from, TimeMs now) {
   const std::uint64_t path_id = connection_id | kTcpPathBit;
-  route({path_id, from, true}, by_path_.count(path_id) != 0, buffer, size, now);
+  if (const auto it = by_path_.find(path_id); it != by_path_.end()) {
+    it->second->receive(buffer, size, {path_id, from, true}, now);
+    return;
+  }
+  route_new({path_id, from, true}, buffer, size, now);
 }
 
 void TransportDemux::on_tcp_closed(std::uint64_t connection_id) {
@@ -53,12 +57,8 @@ bool TransportDemux::tcp_bound(std::uint64_t connection_id) const {
   return by_path_.count(connection_id | kTcpPathBit) != 0;
 }
 
-void TransportDemux::route(const ice::IcePath& path, bool known, std::span<std::uint8_t> buffer,
-                           std::size_t size, TimeMs now) {
-  if (known) {
-    by_path_.at(path.id)->receive(buffer, size, path, now);
-    return;
-  }
+void TransportDemux::route_new(const ice::IcePath& path, std::span<std::uint8_t> buffer,
+                               std::size_t size, TimeMs now) {
   // Only an ICE check may open a new path (RFC 8445 §7.3: peer-reflexive from a valid request).
   const auto packet = std::span<const std::uint8_t>(buffer.data(), size);
   const auto ufrag = stun::looks_like_stun(packet) ? ice::local_ufrag_of(packet) : std::nullopt;
@@ -81,7 +81,7 @@ void TransportDemux::route(const ice::IcePath& path, bool known, std::span<std::
   ++count;
   by_path_[path.id] = transport;
   if (!path.tcp) {
-    udp_paths_[path.remote] = path.id;
+    udp_paths_[path.remote] = {path.id, transport};
     ++next_udp_path_;
   }
 }

@@ -41,12 +41,18 @@ class TransportDemux {
   [[nodiscard]] bool tcp_bound(std::uint64_t connection_id) const;
 
  private:
-  void route(const ice::IcePath& path, bool known, std::span<std::uint8_t> buffer,
-             std::size_t size, TimeMs now);
+  // A packet from a path not bound yet: only a valid ICE check may bind it.
+  void route_new(const ice::IcePath& path, std::span<std::uint8_t> buffer, std::size_t size,
+                 TimeMs now);
 
   std::unordered_map<std::string, WebRtcTransport*> by_ufrag_;
   std::unordered_map<std::uint64_t, WebRtcTransport*> by_path_;
-  std::unordered_map<SocketAddress, std::uint64_t, SocketAddressHash> udp_paths_;
+  struct UdpPath {
+    std::uint64_t id;
+    WebRtcTransport* transport;
+  };
+  // The per-packet lookup for UDP: source address → path and its transport in one step.
+  std::unordered_map<SocketAddress, UdpPath, SocketAddressHash> udp_paths_;
   std::unordered_map<WebRtcTransport*, std::size_t> path_counts_;
   std::uint64_t next_udp_path_ = 1;
   DropCounters drops_;

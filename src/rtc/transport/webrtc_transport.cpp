@@ -136,32 +136,31 @@ bool WebRtcTransport::receive_srtp(std::span<std::uint8_t> buffer, std::size_t s
 }
 
 bool WebRtcTransport::send_rtp(std::span<std::uint8_t> buffer, std::size_t size) {
-  const ice::IcePath* path = output_path();
-  if (!srtp_out_ || path == nullptr || state_ != TransportState::Connected) {
-    drops_.add(DropReason::NoSelectedPath);
-    return false;
-  }
-  if (srtp_out_->protect_rtp(buffer, size) != srtp::SrtpStatus::Ok) {
-    drops_.add(DropReason::ProtectFailed);
-    return false;
-  }
-  ++stats_.rtp_packets_out;
-  stats_.rtp_bytes_out += size;
-  sink_.send_to_path(*path, std::span<const std::uint8_t>(buffer.data(), size));
-  return true;
+  return send_protected(buffer, size, /*rtcp=*/false);
 }
 
 bool WebRtcTransport::send_rtcp(std::span<std::uint8_t> buffer, std::size_t size) {
+  return send_protected(buffer, size, /*rtcp=*/true);
+}
+
+bool WebRtcTransport::send_protected(std::span<std::uint8_t> buffer, std::size_t size, bool rtcp) {
   const ice::IcePath* path = output_path();
   if (!srtp_out_ || path == nullptr || state_ != TransportState::Connected) {
     drops_.add(DropReason::NoSelectedPath);
     return false;
   }
-  if (srtp_out_->protect_rtcp(buffer, size) != srtp::SrtpStatus::Ok) {
+  const auto status =
+      rtcp ? srtp_out_->protect_rtcp(buffer, size) : srtp_out_->protect_rtp(buffer, size);
+  if (status != srtp::SrtpStatus::Ok) {
     drops_.add(DropReason::ProtectFailed);
     return false;
   }
-  ++stats_.rtcp_packets_out;
+  if (rtcp) {
+    ++stats_.rtcp_packets_out;
+  } else {
+    ++stats_.rtp_packets_out;
+    stats_.rtp_bytes_out += size;
+  }
   sink_.send_to_path(*path, std::span<const std::uint8_t>(buffer.data(), size));
   return true;
 }

@@ -120,6 +120,7 @@ class WebRtcTransport final : private dtls::DtlsListener {
 
   bool receive_stun(std::span<const std::uint8_t> packet, const ice::IcePath& path, TimeMs now);
   bool receive_srtp(std::span<std::uint8_t> buffer, std::size_t size, TimeMs now);
+  bool send_protected(std::span<std::uint8_t> buffer, std::size_t size, bool rtcp);
   void fail(std::string_view reason);
   [[nodiscard]] const ice::IcePath* output_path() const;
 

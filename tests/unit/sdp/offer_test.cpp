@@ -28,16 +28,7 @@ using testing::read_fixture;
 
 OfferOptions server_options() {
   OfferOptions options;
-  options.transport.ice_ufrag = "srvU";
-  options.transport.ice_pwd = "serverpasswordserverpw";
-  options.transport.fingerprint = {
-      "sha-256",
-      "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:"
-      "00:11:22:33:44:55:66:77:88:99"};
-  options.transport.candidates.push_back(
-      *parse_candidate("candidate:1 1 udp 2130706431 127.0.0.1 40000 typ host"));
-  options.transport.candidates.push_back(
-      *parse_candidate("candidate:2 1 tcp 1518280447 127.0.0.1 40000 typ host tcptype passive"));
+  options.transport = testing::test_local_transport();
   options.audio_codecs = default_subscriber_audio_codecs();
   options.video_codecs = default_subscriber_video_codecs();
   options.extmaps = default_subscriber_extmaps();

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sdp/answer.hpp"
 #include "sdp/session_description.hpp"
 
 namespace bailanys::sdp {
@@ -20,6 +21,22 @@ inline void PrintTo(const SessionDescription& d, std::ostream* os) {
 }  // namespace bailanys::sdp
 
 namespace bailanys::sdp::testing {
+
+// The server side of the tests' negotiations: fixed ICE credentials, a made-up fingerprint
+// and one UDP + one passive TCP candidate on 127.0.0.1:40000.
+inline LocalTransport test_local_transport() {
+  LocalTransport t;
+  t.ice_ufrag = "srvU";
+  t.ice_pwd = "serverpasswordserverpw";
+  t.fingerprint = {"sha-256",
+                   "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:"
+                   "00:11:22:33:44:55:66:77:88:99"};
+  t.candidates.push_back(*parse_candidate("candidate:1 1 udp 2130706431 127.0.0.1 40000 typ host"));
+  t.candidates.push_back(
+      *parse_candidate("candidate:2 1 tcp 1518280447 127.0.0.1 40000 typ host tcptype passive"));
+  return t;
+}
+
 
 inline constexpr std::array<const char*, 6> kFixtures = {
     "chromium-offer-audio-video.sdp",
