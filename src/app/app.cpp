@@ -50,10 +50,16 @@ int serve(const config::Config& cfg) {
   signaling::HubOptions hub_options;
   hub_options.max_room_size = cfg.max_room_size;
   hub_options.allowed_origins = cfg.allowed_origins;
+  hub_options.max_media_participants = cfg.max_media_participants;
   signaling::Hub hub(pool, [&loop](std::function<void()> fn) { loop.post(std::move(fn)); },
                      {wall_now_ms, steady_now_ms}, hub_options);
 
   auto media = create_media_workers(cfg);
+  // Room events come from the media threads; the hub handles them on the control thread.
+  media->set_room_event_sink([&loop, &hub](sfu::RoomEvent e) {
+    loop.post([&hub, e = std::move(e)] { hub.on_media_event(e); });
+  });
+  hub.set_media(media.get());
   media->start();
 
   const http::StaticFiles files(cfg.web_root);

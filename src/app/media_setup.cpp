@@ -53,6 +53,7 @@ std::unique_ptr<sfu::MediaWorkers> create_media_workers(const config::Config& cf
       options.tcp_bind->port = port_for(cfg.rtc_tcp_port, i);
     }
     options.announce_ips = ips;
+    options.room.video_codec = cfg.video_codec;
     workers.push_back(std::make_unique<sfu::MediaWorker>(std::move(options), certificate));
   }
   return std::make_unique<sfu::MediaWorkers>(std::move(workers));

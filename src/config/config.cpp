@@ -76,6 +76,16 @@ Command parse_command_line(int argc, char** argv) {
       ->envname("BAILANYS_MAX_ROOM_SIZE")
       ->check(CLI::Range(1, 10000))
       ->capture_default_str();
+  serve->add_option("--max-media-participants", cfg.max_media_participants,
+                    "Most participants with audio and video in one room (the others can chat)")
+      ->envname("BAILANYS_MAX_MEDIA_PARTICIPANTS")
+      ->check(CLI::Range(1, 30))
+      ->capture_default_str();
+  serve->add_option("--video-codec", cfg.video_codec,
+                    "Video codec of every room: VP8 (every browser), VP9, H264 or AV1")
+      ->envname("BAILANYS_VIDEO_CODEC")
+      ->transform(CLI::IsMember({"VP8", "VP9", "H264", "AV1"}, CLI::ignore_case))
+      ->capture_default_str();
   serve->add_option("--store-threads", cfg.store_threads,
                     "Database worker threads (0: 2 for SQLite, 4 for PostgreSQL)")
       ->envname("BAILANYS_STORE_THREADS")

@@ -3,6 +3,8 @@
 // the callback, on a media worker's thread.
 #pragma once
 
+#include "sfu/room_events.hpp"
+
 #include <functional>
 #include <string>
 
@@ -26,6 +28,18 @@ class MediaService {
   virtual ~MediaService() = default;
   // Starts an echo session: the browser's media comes back to it through the whole stack.
   virtual void start_echo(EchoRequest request, std::function<void(EchoResult)> done) = 0;
+
+  // Rooms (docs/PROTOCOL.md, "Media"). A room lives on one worker; these post to it and the
+  // results come back through the sink given to set_room_event_sink (before start).
+  virtual void set_room_event_sink(RoomEventSink sink) = 0;
+  // (Re)starts a participant's media: drops its earlier transports, makes a receive transport
+  // and sends the first subscribe offer.
+  virtual void join_media(RoomId room, std::string participant_id) = 0;
+  virtual void leave_media(RoomId room, std::string participant_id) = 0;
+  virtual void publish(RoomId room, std::string participant_id, std::string offer_sdp,
+                       TrackSources sources) = 0;
+  virtual void subscribe_answer(RoomId room, std::string participant_id, std::string answer_sdp,
+                                std::uint64_t version) = 0;
 };
 
 }  // namespace bailanys::sfu

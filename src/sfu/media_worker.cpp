@@ -66,6 +66,8 @@ void MediaWorker::stop() {
       demux_.remove(echo->transport());
     }
     echoes_.clear();
+    for (auto& [id, room] : rooms_) room->close();
+    rooms_.clear();
     udp_->close();
     if (tcp_) tcp_->close();
   });
@@ -116,8 +118,106 @@ void MediaWorker::create_echo(const EchoRequest& request,
   done(std::move(result));
 }
 
+void MediaWorker::with_room(RoomId room, std::string participant_id, bool create, std::string ref,
+                            std::function<void(Room&)> fn) {
+  const bool posted = loop_.post([this, room, participant_id, create, ref, fn = std::move(fn)] {
+    auto it = rooms_.find(room);
+    if (it == rooms_.end()) {
+      if (!create) {
+        RoomEvent e;
+        e.type = RoomEvent::Type::Error;
+        e.room_id = room;
+        e.participant_id = participant_id;
+        e.code = "invalid_message";
+        e.message = "send media.join first";
+        e.ref = ref;
+        emit(std::move(e));
+        return;
+      }
+      it = rooms_.emplace(room, std::make_unique<Room>(room, static_cast<RoomHost&>(*this), options_.room)).first;
+    }
+    const std::size_t before = it->second->size();
+    fn(*it->second);
+    const std::size_t after = it->second->size();
+    if (after > before) load_.fetch_add(after - before, std::memory_order_relaxed);
+    if (after < before) load_.fetch_sub(before - after, std::memory_order_relaxed);
+    if (it->second->empty()) rooms_.erase(it);
+  });
+  if (!posted) {
+    RoomEvent e;
+    e.type = RoomEvent::Type::Error;
+    e.room_id = room;
+    e.participant_id = std::move(participant_id);
+    e.code = "media_unavailable";
+    e.message = "the media server is stopping";
+    e.ref = std::move(ref);
+    emit(std::move(e));
+  }
+}
+
+void MediaWorker::join_media(RoomId room, std::string participant_id) {
+  with_room(room, participant_id, true, "media.join",
+            [participant_id](Room& r) { r.join(participant_id, steady_now_ms()); });
+}
+
+void MediaWorker::leave_media(RoomId room, std::string participant_id) {
+  // Leaving a room that is already gone is not an error.
+  loop_.post([this, room, participant_id = std::move(participant_id)] {
+    const auto it = rooms_.find(room);
+    if (it == rooms_.end()) return;
+    const std::size_t before = it->second->size();
+    it->second->leave(participant_id);
+    if (it->second->size() < before) load_.fetch_sub(before - it->second->size(), std::memory_order_relaxed);
+    if (it->second->empty()) rooms_.erase(it);
+  });
+}
+
+void MediaWorker::publish(RoomId room, std::string participant_id, std::string offer_sdp,
+                          TrackSources sources) {
+  with_room(room, participant_id, false, "media.publish",
+            [participant_id, sdp = std::move(offer_sdp), sources = std::move(sources)](Room& r) {
+              r.publish(participant_id, sdp, sources, steady_now_ms());
+            });
+}
+
+void MediaWorker::subscribe_answer(RoomId room, std::string participant_id, std::string answer_sdp,
+                                   std::uint64_t version) {
+  with_room(room, participant_id, false, "media.subscribeAnswer",
+            [participant_id, sdp = std::move(answer_sdp), version](Room& r) {
+              r.subscribe_answer(participant_id, sdp, version, steady_now_ms());
+            });
+}
+
+std::unique_ptr<rtc::transport::WebRtcTransport> MediaWorker::create_transport(
+    rtc::transport::WebRtcTransportListener& listener) {
+  auto transport = std::make_unique<rtc::transport::WebRtcTransport>(next_transport_id_++,
+                                                                     certificate_, *this, listener);
+  demux_.add(*transport);
+  return transport;
+}
+
+void MediaWorker::destroy_transport(std::unique_ptr<rtc::transport::WebRtcTransport> transport) {
+  if (!transport) return;
+  transport->close();
+  demux_.remove(*transport);
+}
+
+void MediaWorker::emit(RoomEvent event) {
+  if (room_events_) room_events_(std::move(event));
+}
+
 void MediaWorker::tick() {
   const TimeMs now = steady_now_ms();
+  for (auto it = rooms_.begin(); it != rooms_.end();) {
+    const std::size_t before = it->second->size();
+    it->second->on_timer(now);
+    if (it->second->size() < before) load_.fetch_sub(before - it->second->size(), std::memory_order_relaxed);
+    if (it->second->empty()) {
+      it = rooms_.erase(it);
+    } else {
+      ++it;
+    }
+  }
   for (auto it = echoes_.begin(); it != echoes_.end();) {
     it->second->on_timer(now);
     if (it->second->finished()) {

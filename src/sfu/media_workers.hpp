@@ -1,5 +1,5 @@
 // All media workers of the process, behind the MediaService command API. New sessions go to
-// the least loaded worker.
+// the least loaded worker; a room is pinned to one worker by its id.
 #pragma once
 
 #include "sfu/media_service.hpp"
@@ -18,11 +18,23 @@ class MediaWorkers final : public MediaService {
   void start();
   void stop();
   void start_echo(EchoRequest request, std::function<void(EchoResult)> done) override;
+  void set_room_event_sink(RoomEventSink sink) override;
+  void join_media(RoomId room, std::string participant_id) override;
+  void leave_media(RoomId room, std::string participant_id) override;
+  void publish(RoomId room, std::string participant_id, std::string offer_sdp,
+               TrackSources sources) override;
+  void subscribe_answer(RoomId room, std::string participant_id, std::string answer_sdp,
+                        std::uint64_t version) override;
 
   [[nodiscard]] const std::vector<std::unique_ptr<MediaWorker>>& workers() const { return workers_; }
 
  private:
+  // A room lives on one worker for its whole life: the room id picks it.
+  MediaWorker* worker_for(RoomId room);
+  void unavailable(RoomId room, const std::string& participant_id, std::string ref);
+
   std::vector<std::unique_ptr<MediaWorker>> workers_;
+  RoomEventSink sink_;
 };
 
 }  // namespace bailanys::sfu

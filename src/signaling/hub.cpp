@@ -86,6 +86,12 @@ void Hub::on_text(ConnId id, std::string_view text) {
     conn.bad_frames = 0;
     return send(id, event("pong", nlohmann::json::object()));
   }
+  if (type.starts_with("media.") && type.size() < 32) {
+    if (conn.state != ConnState::kJoined) {
+      return bad_frame(id, conn, "not_joined", "send hello and wait for welcome first");
+    }
+    return handle_media(id, conn, type, msg);
+  }
   if (type == "chat" || type == "leave") {
     if (conn.state != ConnState::kJoined) {
       return bad_frame(id, conn, "not_joined", "send hello and wait for welcome first");
@@ -212,6 +218,7 @@ void Hub::remove_participant(const std::string& participant_id, std::string_view
   const auto it = participants_.find(participant_id);
   if (it == participants_.end()) return;
   const store::Id room_id = it->second.room_id;
+  media_leave(it->second);
   resume_index_.erase(it->second.resume_token);
   participants_.erase(it);
   auto room = rooms_.find(room_id);

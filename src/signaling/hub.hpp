@@ -5,6 +5,7 @@
 
 #include "auth/rate_limiter.hpp"
 #include "http/types.hpp"
+#include "sfu/media_service.hpp"
 #include "signaling/messages.hpp"
 #include "store/store_pool.hpp"
 
@@ -24,6 +25,7 @@ struct HubOptions {
   store::TimeMs reconnect_grace_ms = 20'000;
   store::TimeMs hello_timeout_ms = 10'000;
   int max_bad_frames = 20;
+  int max_media_participants = 24;
 };
 
 struct HubClock {
@@ -49,6 +51,11 @@ class Hub final : public http::WsHandler {
   std::optional<http::HttpResponse> check_upgrade(const http::HttpRequest& request) override;
   std::unique_ptr<http::WsListener> on_open(std::shared_ptr<http::WsConnection> connection,
                                             const http::HttpRequest& request) override;
+
+  // The media plane (nullable: chat only). Its room events must reach on_media_event on the
+  // control thread.
+  void set_media(sfu::MediaService* media) { media_ = media; }
+  void on_media_event(const sfu::RoomEvent& event);
 
   // Expires silent handshakes and reconnect grace periods. Call about once a second.
   void tick();
@@ -77,6 +84,10 @@ class Hub final : public http::WsHandler {
     std::string resume_token;
     std::optional<ConnId> conn;
     store::TimeMs disconnected_at = 0;
+    int protocol = 1;  // the version agreed in welcome
+    bool media_joined = false;
+    // The latest receive offer, kept until answered so a resumed socket gets it again.
+    std::optional<std::string> pending_offer;
   };
   struct RoomState {
     store::Room room;
@@ -86,6 +97,7 @@ class Hub final : public http::WsHandler {
     std::string code;
     std::string name;
     std::optional<std::string> resume;
+    int version = 1;  // min(client's, ours)
   };
   struct JoinLookup;
 
@@ -95,6 +107,15 @@ class Hub final : public http::WsHandler {
   void deliver_chat(const std::string& participant_id, store::Id room_id,
                     const store::AppendResult& result);
   void handle_leave(ConnId id, Conn& conn);
+  // hub_media.cpp
+  void handle_media(ConnId id, Conn& conn, const std::string& type, const nlohmann::json& msg);
+  void media_join(ConnId id, Participant& p);
+  void media_publish(ConnId id, Participant& p, const nlohmann::json& msg);
+  void media_answer(ConnId id, Participant& p, const nlohmann::json& msg);
+  void media_state(Participant& p, const nlohmann::json& msg);
+  void media_leave(Participant& p);
+  void broadcast_media(store::Id room_id, const std::string& frame);
+  [[nodiscard]] int media_participants(store::Id room_id) const;
   void bad_frame(ConnId id, Conn& conn, std::string_view code, std::string_view message);
 
   void send(ConnId id, const std::string& frame);
@@ -106,6 +127,7 @@ class Hub final : public http::WsHandler {
   [[nodiscard]] nlohmann::json participants_json(store::Id room_id) const;
 
   store::StorePool& pool_;
+  sfu::MediaService* media_ = nullptr;
   Post post_;
   HubClock clock_;
   HubOptions options_;

@@ -7,6 +7,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace bailanys::signaling {
 
 namespace {
@@ -38,6 +40,7 @@ void Hub::handle_hello(ConnId id, Conn& conn, const nlohmann::json& msg) {
   if (!code) return fail_and_close(id, "room_not_found", "that is not a room code");
   Hello hello;
   hello.code = *code;
+  hello.version = v == msg.end() ? 1 : static_cast<int>(std::min<long long>(v->get<long long>(), kProtocolVersion));
   if (const auto name = msg.find("name"); name != msg.end() && name->is_string()) {
     hello.name = name->get<std::string>();
   }
@@ -122,6 +125,9 @@ void Hub::finish_join(ConnId id, const Hello& hello, const JoinLookup& lookup) {
       }
     }
     was_reconnecting = !p->view.online;
+    if (p->protocol >= kMediaProtocolVersion && hello.version < kMediaProtocolVersion) {
+      media_leave(*p);  // resumed by a client that no longer speaks media
+    }
     p->conn = id;
     p->view.online = true;
     p->view.name = name;
@@ -147,11 +153,12 @@ void Hub::finish_join(ConnId id, const Hello& hello, const JoinLookup& lookup) {
   }
   conn.state = ConnState::kJoined;
   conn.participant_id = p->view.id;
+  p->protocol = hello.version;
 
   nlohmann::json history = nlohmann::json::array();
   for (const auto& m : lookup.history) history.push_back(views::message_json(m));
   send(id, event("welcome",
-                 {{"v", kProtocolVersion},
+                 {{"v", p->protocol},
                   {"self", participant_json(p->view)},
                   {"room", views::room_json(room, lookup.user ? std::optional(lookup.user->id)
                                                               : std::nullopt)},
@@ -159,6 +166,8 @@ void Hub::finish_join(ConnId id, const Hello& hello, const JoinLookup& lookup) {
                   {"resumeToken", p->resume_token},
                   {"history", {{"messages", history}, {"hasMore", lookup.has_more}}}}));
   if (hello.resume && p->resume_token == *hello.resume) {
+    // A receive offer sent while the socket was down is sent again.
+    if (p->media_joined && p->pending_offer) send(id, *p->pending_offer);
     if (was_reconnecting) {
       broadcast(room.id, event("participant-updated", {{"participant", participant_json(p->view)}}),
                 p->view.id);

@@ -8,8 +8,9 @@ nlohmann::json participant_json(const ParticipantView& p) {
           {"userId", p.user_id ? nlohmann::json(*p.user_id) : nlohmann::json()},
           {"isGuest", !p.user_id.has_value()},
           {"isOwner", p.is_owner},
-          {"state", p.online ? "online" : "reconnecting"},
-          {"joinedAt", p.joined_at}};
+          {"state", p.online && p.media_connected ? "online" : "reconnecting"},
+          {"joinedAt", p.joined_at},
+          {"media", {{"mic", p.mic}, {"camera", p.camera}, {"screen", p.screen}}}};
 }
 
 std::string error_event(std::string_view code, std::string_view message,

@@ -12,15 +12,20 @@
 
 namespace bailanys::signaling {
 
-inline constexpr int kProtocolVersion = 1;
+// 1: chat and presence; 2: + media through the SFU (docs/PROTOCOL.md).
+inline constexpr int kProtocolVersion = 2;
+inline constexpr int kMediaProtocolVersion = 2;
 
 struct ParticipantView {
   std::string id;
   std::string name;
   std::optional<store::Id> user_id;
   bool is_owner = false;
-  bool online = true;
+  bool online = true;           // the socket is connected
+  bool media_connected = true;  // no transport of the participant has lost ICE consent
   store::TimeMs joined_at = 0;
+  // What the participant sends now (media.state).
+  bool mic = false, camera = false, screen = false;
 };
 
 nlohmann::json participant_json(const ParticipantView& p);

@@ -104,6 +104,8 @@ class WebRtcTransport final : private dtls::DtlsListener {
   [[nodiscard]] const ice::IceCredentials& local_ice() const;
   [[nodiscard]] const std::string& local_fingerprint() const;
   [[nodiscard]] TransportState state() const { return state_; }
+  // Connected, Disconnected (no consent for 10 s: the browser may be gone), Failed.
+  [[nodiscard]] ice::IceState ice_state() const { return ice_.state(); }
   [[nodiscard]] const std::optional<ice::IcePath>& selected_path() const;
   // Where packets go now: the selected pair, or before nomination the path DTLS came from.
   [[nodiscard]] const ice::IcePath* active_path() const { return output_path(); }

@@ -1,0 +1,157 @@
+#include "sfu/down_track.hpp"
+
+#include "sfu/forwarded_packet.hpp"
+
+#include <strings.h>
+
+#include <cstring>
+
+namespace bailanys::sfu {
+
+namespace rtp = rtc::rtp;
+namespace rtcp = rtc::rtcp;
+
+namespace {
+
+bool same_codec(const sdp::Codec& a, const sdp::Codec& b) {
+  return strcasecmp(a.name.c_str(), b.name.c_str()) == 0 && a.clock_rate == b.clock_rate;
+}
+
+std::uint32_t clock_rate_of(const PublishedTrack& track) {
+  for (const auto& c : track.codecs) {
+    if (c.clock_rate > 0 && !rtx_apt(c)) return c.clock_rate;
+  }
+  return track.video() ? 90000 : 48000;
+}
+
+}  // namespace
+
+DownTrack::DownTrack(PublishedTrack& track, rtc::transport::WebRtcTransport& output,
+                     std::string mid, std::uint32_t ssrc, std::optional<std::uint32_t> rtx_ssrc)
+    : track_(&track),
+      output_(&output),
+      mid_(std::move(mid)),
+      kind_(track.video() ? MediaKind::Video : MediaKind::Audio),
+      ssrc_(ssrc),
+      rtx_ssrc_(rtx_ssrc),
+      rewriter_(ssrc, clock_rate_of(track), kind_),
+      // Audio is rarely NACKed (Opus has its own loss concealment): a short history is enough.
+      sent_(track.video() ? 1024 : 64, 1000) {}
+
+void DownTrack::configure(const sdp::NegotiatedSection& section) {
+  accepted_ = section.codecs;
+  ids_ = {};
+  for (const auto& ext : section.extmaps) {
+    if (ext.id > 14) continue;  // we write the one-byte form only
+    if (ext.uri == rtp::kMidUri) ids_.mid = ext.id;
+    if (ext.uri == rtp::kAudioLevelUri) ids_.audio_level = ext.id;
+    if (ext.uri == rtp::kAbsSendTimeUri) ids_.abs_send_time = ext.id;
+    if (ext.uri == rtp::kVideoOrientationUri) ids_.video_orientation = ext.id;
+  }
+  pt_map_valid_ = false;
+  negotiated_ = true;
+}
+
+int DownTrack::map_payload_type(std::uint8_t publisher_pt) {
+  if (track_ == nullptr) return -1;
+  if (!pt_map_valid_ || pt_map_version_ != track_->codecs_version) {
+    pt_map_.fill(-1);
+    for (const auto& theirs : track_->codecs) {
+      if (rtx_apt(theirs)) continue;
+      for (const auto& ours : accepted_) {
+        if (!rtx_apt(ours) && same_codec(theirs, ours)) {
+          pt_map_.at(theirs.payload_type & 0x7F) = ours.payload_type;
+          break;
+        }
+      }
+    }
+    pt_map_version_ = track_->codecs_version;
+    pt_map_valid_ = true;
+  }
+  return pt_map_.at(publisher_pt & 0x7F);
+}
+
+std::size_t DownTrack::forward(const rtp::RtpPacket& packet, const rtp::ExtensionIds& publisher_ids,
+                               bool keyframe, TimeMs now, std::span<std::uint8_t> out) {
+  const int pt = map_payload_type(packet.payload_type());
+  if (pt < 0) {
+    ++counters_.dropped_unmapped_codec;
+    return 0;
+  }
+  if (packet.payload().empty()) return 0;  // padding only (bandwidth probes): not ours to relay
+  RewriteDrop drop = RewriteDrop::None;
+  const auto rewrite =
+      rewriter_.rewrite(packet.ssrc(), packet.sequence(), packet.timestamp(), keyframe, now, drop);
+  if (!rewrite) {
+    ++counters_.dropped_rewrite;
+    return 0;
+  }
+  ForwardHeader header;
+  header.payload_type = static_cast<std::uint8_t>(pt);
+  header.marker = packet.marker();
+  header.sequence = rewrite->sequence;
+  header.timestamp = rewrite->timestamp;
+  header.ssrc = ssrc_;
+  if (ids_.mid != 0) {
+    header.add_extension(ids_.mid, std::span(reinterpret_cast<const std::uint8_t*>(mid_.data()),
+                                             mid_.size()));
+  }
+  const auto send_time = abs_send_time(now);
+  if (ids_.abs_send_time != 0) header.add_extension(ids_.abs_send_time, send_time);
+  if (ids_.audio_level != 0 && publisher_ids.audio_level != 0) {
+    header.add_extension(ids_.audio_level, packet.extension(publisher_ids.audio_level));
+  }
+  if (ids_.video_orientation != 0 && publisher_ids.video_orientation != 0) {
+    header.add_extension(ids_.video_orientation, packet.extension(publisher_ids.video_orientation));
+  }
+  const std::size_t size = write_forwarded_packet(out, header, packet.payload());
+  if (size == 0) return 0;
+  sent_.store(rewrite->sequence, out.first(size), now);
+  last_payload_type_ = header.payload_type;
+  ++packets_sent_;
+  octets_sent_ += static_cast<std::uint32_t>(packet.payload().size());
+  ++counters_.forwarded;
+  return size;
+}
+
+std::size_t DownTrack::retransmit(std::uint16_t sequence, TimeMs now, std::span<std::uint8_t> out) {
+  ++counters_.nacked;
+  const auto stored = sent_.find(sequence, now);
+  if (stored.empty() || stored.size() + 2 > out.size()) {
+    ++counters_.nack_missed;
+    return 0;
+  }
+  const std::uint8_t original_pt = stored[1] & 0x7F;
+  std::optional<std::uint8_t> rtx_pt;
+  for (const auto& c : accepted_) {
+    if (const auto apt = rtx_apt(c); apt && *apt == original_pt) rtx_pt = c.payload_type;
+  }
+  std::size_t size = 0;
+  if (rtx_pt && rtx_ssrc_) {
+    // RFC 4588 §4: the RTX stream has its own sequence numbers.
+    size = write_rtx_packet(out, stored, *rtx_pt, rtx_sequence_++, *rtx_ssrc_);
+  } else {
+    std::memcpy(out.data(), stored.data(), stored.size());
+    size = stored.size();
+  }
+  if (size == 0) {
+    ++counters_.nack_missed;
+    return 0;
+  }
+  ++counters_.retransmitted;
+  return size;
+}
+
+std::optional<rtcp::SenderReport> DownTrack::sender_report(const rtcp::SenderReport& publisher) const {
+  const auto rtp_time = rewriter_.outgoing_rtp_timestamp(publisher.ssrc, publisher.rtp_time);
+  if (!rtp_time || packets_sent_ == 0) return std::nullopt;
+  rtcp::SenderReport sr;
+  sr.ssrc = ssrc_;
+  sr.ntp_time = publisher.ntp_time;
+  sr.rtp_time = *rtp_time;
+  sr.packet_count = packets_sent_;
+  sr.octet_count = octets_sent_;
+  return sr;
+}
+
+}  // namespace bailanys::sfu

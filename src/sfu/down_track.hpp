@@ -1,0 +1,98 @@
+// One published track as one subscriber receives it: its own SSRC (and RTX SSRC), a continuous
+// sequence/timestamp space (StreamRewriter), the subscriber's payload types and header-extension
+// ids, a retransmission buffer for the subscriber's NACKs, and packet/octet counts for the sender
+// reports it gets. Owned by the subscriber's receive slot; the PublishedTrack it is fed by holds
+// a plain pointer back and the Room keeps both sides in step.
+#pragma once
+
+#include "common/clock.hpp"
+#include "rtc/rtcp/rtcp_packets.hpp"
+#include "rtc/rtp/rtp_packet.hpp"
+#include "rtc/transport/webrtc_transport.hpp"
+#include "sdp/answer.hpp"
+#include "sfu/published_track.hpp"
+#include "sfu/retransmission_buffer.hpp"
+#include "sfu/stream_rewriter.hpp"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+
+namespace bailanys::sfu {
+
+// Header-extension ids in the subscriber's session (0 = not negotiated).
+struct DownExtensionIds {
+  std::uint8_t mid = 0, audio_level = 0, abs_send_time = 0, video_orientation = 0;
+};
+
+struct DownTrackCounters {
+  std::uint64_t forwarded = 0;
+  std::uint64_t dropped_unmapped_codec = 0;  // the subscriber did not accept this codec
+  std::uint64_t dropped_rewrite = 0;         // StreamRewriter said no (keyframe wait, stale, …)
+  std::uint64_t nacked = 0, retransmitted = 0, nack_missed = 0;
+};
+
+class DownTrack {
+ public:
+  // `output`: the subscriber's receive transport (outlives this DownTrack).
+  DownTrack(PublishedTrack& track, rtc::transport::WebRtcTransport& output, std::string mid,
+            std::uint32_t ssrc, std::optional<std::uint32_t> rtx_ssrc);
+
+  // From the subscriber's answer: accepted codecs (its payload types) and extensions.
+  void configure(const sdp::NegotiatedSection& section);
+  [[nodiscard]] bool negotiated() const { return negotiated_; }
+
+  // Writes the packet as this subscriber gets it into `out`; 0 = do not send (see counters).
+  // `publisher_ids` are the publisher session's extension ids (to read its audio level and
+  // orientation).
+  std::size_t forward(const rtc::rtp::RtpPacket& packet, const rtc::rtp::ExtensionIds& publisher_ids,
+                      bool keyframe, TimeMs now, std::span<std::uint8_t> out);
+  // A retransmission for a NACKed outgoing sequence number (RTX when negotiated); 0 = gone.
+  std::size_t retransmit(std::uint16_t sequence, TimeMs now, std::span<std::uint8_t> out);
+  // The publisher's sender report as this subscriber should see it; nullopt before the
+  // stream forwards from the SR's SSRC.
+  [[nodiscard]] std::optional<rtc::rtcp::SenderReport> sender_report(
+      const rtc::rtcp::SenderReport& publisher) const;
+
+  void detach() { track_ = nullptr; }
+  [[nodiscard]] PublishedTrack* track() const { return track_; }
+  [[nodiscard]] rtc::transport::WebRtcTransport& output() const { return *output_; }
+  [[nodiscard]] const std::string& mid() const { return mid_; }
+  [[nodiscard]] std::uint32_t ssrc() const { return ssrc_; }
+  [[nodiscard]] std::optional<std::uint32_t> rtx_ssrc() const { return rtx_ssrc_; }
+  [[nodiscard]] bool video() const { return kind_ == MediaKind::Video; }
+  [[nodiscard]] bool waiting_for_keyframe() const { return rewriter_.waiting_for_keyframe(); }
+  [[nodiscard]] const DownTrackCounters& counters() const { return counters_; }
+
+  // The offer version this track was first offered in (0 = not offered yet): only the answer
+  // to that offer or a later one may configure it.
+  std::uint64_t offered_in = 0;
+
+ private:
+  // Subscriber payload type for a publisher payload type; -1 when the subscriber lacks it.
+  int map_payload_type(std::uint8_t publisher_pt);
+
+  PublishedTrack* track_;
+  rtc::transport::WebRtcTransport* output_;
+  std::string mid_;
+  MediaKind kind_;
+  std::uint32_t ssrc_;
+  std::optional<std::uint32_t> rtx_ssrc_;
+  std::uint16_t rtx_sequence_ = 0;
+  StreamRewriter rewriter_;
+  RetransmissionBuffer sent_;
+  std::vector<sdp::Codec> accepted_;
+  DownExtensionIds ids_;
+  bool negotiated_ = false;
+  std::array<std::int16_t, 128> pt_map_{};
+  std::uint32_t pt_map_version_ = 0;
+  bool pt_map_valid_ = false;
+  std::uint32_t packets_sent_ = 0;
+  std::uint32_t octets_sent_ = 0;
+  std::uint8_t last_payload_type_ = 0;  // subscriber PT of the last forwarded packet
+  DownTrackCounters counters_;
+};
+
+}  // namespace bailanys::sfu

@@ -1,0 +1,214 @@
+#include "sfu/room.hpp"
+
+#include "common/random.hpp"
+#include "rtc/srtp/srtp_session.hpp"
+#include "sfu/room_participant.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstring>
+
+namespace bailanys::sfu {
+
+namespace {
+std::uint64_t random_session_id() {
+  // RFC 8866 §5.2 / JSEP §5.2.1: 63 bits.
+  return (std::uint64_t{random_below(0x7FFFFFFFU)} << 32) | random_below(0xFFFFFFFFU);
+}
+}  // namespace
+
+// ---- TransportHook: one per transport, routes its callbacks to the room ----
+
+void Room::TransportHook::on_transport_connected(rtc::transport::WebRtcTransport& transport) {
+  const auto profile = transport.srtp_profile();
+  spdlog::info("room {}: {} {} transport connected over {} ({})", room_.id_, participant_.id,
+               publish_ ? "publish" : "receive",
+               transport.active_path() != nullptr && transport.active_path()->tcp ? "TCP" : "UDP",
+               profile ? rtc::srtp::to_string(*profile) : "?");
+}
+
+void Room::TransportHook::on_transport_failed(rtc::transport::WebRtcTransport& /*transport*/,
+                                              std::string_view reason) {
+  participant_.failed = true;
+  participant_.failure = std::string(reason);
+}
+
+void Room::TransportHook::on_rtp(rtc::transport::WebRtcTransport& /*transport*/,
+                                 rtc::rtp::RtpPacket& packet, std::span<std::uint8_t> /*buffer*/,
+                                 TimeMs now) {
+  if (publish_) room_.on_publisher_rtp(participant_, packet, now);
+  // RTP on a receive transport (the browser sends none there) is ignored.
+}
+
+void Room::TransportHook::on_rtcp(rtc::transport::WebRtcTransport& /*transport*/,
+                                  std::span<const std::uint8_t> compound, TimeMs now) {
+  if (publish_) {
+    room_.on_publisher_rtcp(participant_, compound, now);
+  } else {
+    room_.on_subscriber_rtcp(participant_, compound, now);
+  }
+}
+
+// ---- Room ----
+
+Room::Room(RoomId id, RoomHost& host, RoomOptions options)
+    : id_(id),
+      host_(host),
+      options_(std::move(options)),
+      keyframes_(options_.keyframe_interval_ms),
+      rtcp_ssrc_(random_below(0xFFFFFFF0U) + 1) {}
+
+Room::~Room() { close(); }
+
+Room::Participant* Room::find(const std::string& participant_id) {
+  const auto it = participants_.find(participant_id);
+  return it == participants_.end() ? nullptr : it->second.get();
+}
+
+void Room::join(const std::string& participant_id, TimeMs /*now*/) {
+  if (Participant* old = find(participant_id)) {
+    spdlog::info("room {}: {} restarts its media", id_, participant_id);
+    remove(*old, false);
+  }
+  auto p = std::make_unique<Participant>();
+  p->id = participant_id;
+  p->key = next_key_++;
+  p->receive_session_id = random_session_id();
+  p->publish_session_id = random_session_id();
+  p->receive_hook = std::make_unique<TransportHook>(*this, *p, false);
+  p->receive = host_.create_transport(*p->receive_hook);
+  speakers_.add(p->key);
+  Participant& joined = *p;
+  participants_.emplace(participant_id, std::move(p));
+  // Everything already published in the room.
+  for (auto& [id, other] : participants_) {
+    if (other.get() == &joined) continue;
+    for (auto& track : other->tracks) subscribe(joined, *track);
+  }
+  joined.offer_dirty = true;
+  flush_offers();
+}
+
+void Room::leave(const std::string& participant_id) {
+  if (Participant* p = find(participant_id)) remove(*p, false);
+  flush_offers();
+}
+
+void Room::remove(Participant& p, bool failed) {
+  // Its tracks leave every subscriber (their next offers mark them inactive)...
+  while (!p.tracks.empty()) remove_track(p, *p.tracks.back());
+  // ...and its subscriptions leave the publishers' lists.
+  for (auto& slot : p.slots) {
+    if (slot.down) unsubscribe(p, *slot.down);
+  }
+  if (speakers_.remove(p.key) || speaker_ == p.id) {
+    speaker_.reset();
+    RoomEvent e;
+    e.type = RoomEvent::Type::Speaker;
+    e.room_id = id_;
+    host_.emit(std::move(e));
+  }
+  if (failed) {
+    RoomEvent e;
+    e.type = RoomEvent::Type::MediaFailed;
+    e.room_id = id_;
+    e.participant_id = p.id;
+    e.message = p.failure;
+    host_.emit(std::move(e));
+  }
+  destroy_transports(p);
+  const std::string id = p.id;
+  participants_.erase(id);  // p is gone after this
+}
+
+void Room::destroy_transports(Participant& p) {
+  if (p.publish) host_.destroy_transport(std::move(p.publish));
+  if (p.receive) host_.destroy_transport(std::move(p.receive));
+}
+
+void Room::on_timer(TimeMs now) {
+  std::vector<std::string> failed;
+  for (auto& [id, p] : participants_) {
+    if (p->publish) p->publish->on_timer(now);
+    if (p->receive) p->receive->on_timer(now);
+    if (p->failed) {
+      failed.push_back(id);
+      continue;
+    }
+    // "Reconnecting" while consent is missing on a transport that was up (RFC 7675).
+    const auto disconnected = [](const auto& t) {
+      return t && t->ice_state() == rtc::ice::IceState::Disconnected;
+    };
+    const bool connected = !disconnected(p->publish) && !disconnected(p->receive);
+    if (connected != p->media_connected) {
+      p->media_connected = connected;
+      RoomEvent e;
+      e.type = RoomEvent::Type::MediaState;
+      e.room_id = id_;
+      e.participant_id = id;
+      e.connected = connected;
+      host_.emit(std::move(e));
+    }
+    for (auto& track : p->tracks) {
+      if (track->video() && track->ssrc != 0 && keyframes_.due(track->ssrc, now)) send_pli(*track);
+    }
+    for (auto& slot : p->slots) {
+      if (slot.down && slot.down->negotiated() && slot.down->waiting_for_keyframe() &&
+          slot.down->track() != nullptr) {
+        request_keyframe(*slot.down->track(), now);
+      }
+    }
+  }
+  for (const auto& id : failed) {
+    if (Participant* p = find(id)) {
+      spdlog::info("room {}: {} lost its media: {}", id_, id, p->failure);
+      remove(*p, true);
+    }
+  }
+  if (now - last_speaker_update_ >= options_.speaker_interval_ms) {
+    last_speaker_update_ = now;
+    if (const auto key = speakers_.update(now)) {
+      for (auto& [id, p] : participants_) {
+        if (p->key == *key && speaker_ != id) {
+          speaker_ = id;
+          RoomEvent e;
+          e.type = RoomEvent::Type::Speaker;
+          e.room_id = id_;
+          e.speaker = id;
+          host_.emit(std::move(e));
+        }
+      }
+    }
+  }
+  flush_offers();
+}
+
+void Room::close() {
+  for (auto& [id, p] : participants_) destroy_transports(*p);
+  participants_.clear();
+}
+
+void Room::error(const std::string& participant_id, std::string code, std::string message,
+                 std::string ref) {
+  RoomEvent e;
+  e.type = RoomEvent::Type::Error;
+  e.room_id = id_;
+  e.participant_id = participant_id;
+  e.code = std::move(code);
+  e.message = std::move(message);
+  e.ref = std::move(ref);
+  host_.emit(std::move(e));
+}
+
+std::span<std::uint8_t> Room::writable() {
+  return std::span(scratch_).first(scratch_.size() - rtc::srtp::kSrtpMaxOverhead);
+}
+
+void Room::send_rtcp(rtc::transport::WebRtcTransport& transport,
+                     std::span<const std::uint8_t> compound) {
+  if (compound.size() + rtc::srtp::kSrtpMaxOverhead > scratch_.size()) return;
+  std::memcpy(scratch_.data(), compound.data(), compound.size());
+  transport.send_rtcp(scratch_, compound.size());
+}
+
+}  // namespace bailanys::sfu
