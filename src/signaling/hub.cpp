@@ -42,6 +42,8 @@ Hub::Hub(store::StorePool& pool, Post post_to_control, HubClock clock, HubOption
       chat_by_identity_({10, 5, 100000}),
       // Generous: a whole classroom may share one NAT address.
       chat_by_address_({60, 30, 100000}),
+      // A join, a publish and a few answers per second is normal; a loop is not.
+      media_by_participant_({40, 10, 100000}),
       alive_(std::make_shared<Hub*>(this)) {}
 
 Hub::~Hub() = default;

@@ -138,6 +138,7 @@ class Hub final : public http::WsHandler {
   std::unordered_map<store::Id, RoomState> rooms_;
   auth::RateLimiter chat_by_identity_;
   auth::RateLimiter chat_by_address_;
+  auth::RateLimiter media_by_participant_;  // renegotiations reach everyone in the room
   // Pool jobs hold a weak copy: results that arrive after the hub is gone are dropped.
   std::shared_ptr<Hub*> alive_;
 };

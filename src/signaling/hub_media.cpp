@@ -32,6 +32,9 @@ void Hub::handle_media(ConnId id, Conn& conn, const std::string& type, const nlo
     return bad_frame(id, conn, "unknown_type", "media messages need protocol version 2 in hello");
   }
   conn.bad_frames = 0;
+  if (const auto d = media_by_participant_.take(p.view.id, clock_.steady()); !d.allowed) {
+    return send(id, rate_limited_event((d.retry_after_ms + 999) / 1000, type));
+  }
   if (type == "media.join") return media_join(id, p);
   if (type == "media.publish") return media_publish(id, p, msg);
   if (type == "media.subscribeAnswer") return media_answer(id, p, msg);
