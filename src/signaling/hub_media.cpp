@@ -176,8 +176,10 @@ void Hub::on_media_event(const sfu::RoomEvent& e) {
       p.media_joined = false;
       p.pending_offer.reset();
       if (!p.conn) {
-        // Socket and media both gone: the consent timeout ends the participant.
-        return remove_participant(p.view.id, "timeout");
+        // Socket and media both gone: the consent timeout ends the participant. (A copy of
+        // the id: remove_participant erases the participant that holds it.)
+        const std::string pid = p.view.id;
+        return remove_participant(pid, "timeout");
       }
       p.view.media_connected = true;
       p.view.mic = p.view.camera = p.view.screen = false;
