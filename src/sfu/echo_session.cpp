@@ -3,6 +3,7 @@
 #include "common/random.hpp"
 #include "rtc/rtcp/rtcp_packets.hpp"
 #include "rtc/srtp/srtp_session.hpp"
+#include "sfu/remote_parameters.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -101,15 +102,7 @@ std::optional<std::string> EchoSession::negotiate(const sdp::SessionDescription&
     error = "the offer has no audio or video to send and receive";
     return std::nullopt;
   }
-  rtc::transport::RemoteParameters remote;
-  remote.ice = {answer.remote.ice_ufrag, answer.remote.ice_pwd};
-  if (answer.remote.fingerprint) {
-    remote.fingerprint_algorithm = answer.remote.fingerprint->algorithm;
-    remote.fingerprint_value = answer.remote.fingerprint->value;
-  }
-  remote.dtls_role = answer.remote.setup == sdp::SetupRole::Passive ? rtc::dtls::DtlsRole::Client
-                                                                    : rtc::dtls::DtlsRole::Server;
-  transport_.set_remote_parameters(remote, now);
+  transport_.set_remote_parameters(remote_parameters(answer.remote), now);
   return sdp::serialize_sdp(answer.description);
 }
 

@@ -3,6 +3,7 @@
 #include "rtc/rtcp/rtcp_packets.hpp"
 #include "rtc/rtp/header_extensions.hpp"
 #include "sdp/sdp_parser.hpp"
+#include "sfu/remote_parameters.hpp"
 #include "sfu/room.hpp"
 #include "sfu/room_participant.hpp"
 
@@ -75,16 +76,7 @@ void Room::publish(const std::string& participant_id, const std::string& offer_s
   }
   const sdp::Answer& answer = *result.answer;
   if (first) {
-    rtc::transport::RemoteParameters remote;
-    remote.ice = {answer.remote.ice_ufrag, answer.remote.ice_pwd};
-    if (answer.remote.fingerprint) {
-      remote.fingerprint_algorithm = answer.remote.fingerprint->algorithm;
-      remote.fingerprint_value = answer.remote.fingerprint->value;
-    }
-    remote.dtls_role = answer.remote.setup == sdp::SetupRole::Passive
-                           ? rtc::dtls::DtlsRole::Client
-                           : rtc::dtls::DtlsRole::Server;
-    p->publish->set_remote_parameters(remote, now);
+    p->publish->set_remote_parameters(remote_parameters(answer.remote), now);
   }
   p->publish_ids = {};
   for (const auto& section : answer.sections) {

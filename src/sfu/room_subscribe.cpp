@@ -5,6 +5,7 @@
 #include "rtc/rtp/header_extensions.hpp"
 #include "sdp/offer.hpp"
 #include "sdp/sdp_parser.hpp"
+#include "sfu/remote_parameters.hpp"
 #include "sfu/room.hpp"
 #include "sfu/room_participant.hpp"
 
@@ -169,16 +170,7 @@ void Room::subscribe_answer(const std::string& participant_id, const std::string
   }
   const sdp::SubscriberAnswer& answer = *result.answer;
   if (!p->receive_remote_set) {
-    rtc::transport::RemoteParameters remote;
-    remote.ice = {answer.remote.ice_ufrag, answer.remote.ice_pwd};
-    if (answer.remote.fingerprint) {
-      remote.fingerprint_algorithm = answer.remote.fingerprint->algorithm;
-      remote.fingerprint_value = answer.remote.fingerprint->value;
-    }
-    remote.dtls_role = answer.remote.setup == sdp::SetupRole::Passive
-                           ? rtc::dtls::DtlsRole::Client
-                           : rtc::dtls::DtlsRole::Server;
-    p->receive->set_remote_parameters(remote, now);
+    p->receive->set_remote_parameters(remote_parameters(answer.remote), now);
     p->receive_remote_set = true;
   }
   // sections[0] is the probe; slot i is m-section i + 1. Slots added after this offer went out
