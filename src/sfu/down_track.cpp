@@ -1,5 +1,6 @@
 #include "sfu/down_track.hpp"
 
+#include "common/random.hpp"
 #include "sfu/forwarded_packet.hpp"
 
 #include <strings.h>
@@ -34,6 +35,7 @@ DownTrack::DownTrack(PublishedTrack& track, rtc::transport::WebRtcTransport& out
       kind_(track.video() ? MediaKind::Video : MediaKind::Audio),
       ssrc_(ssrc),
       rtx_ssrc_(rtx_ssrc),
+      rtx_sequence_(static_cast<std::uint16_t>(random_below(0x10000U))),  // RFC 3550 §5.1
       rewriter_(ssrc, clock_rate_of(track), kind_),
       // Audio is rarely NACKed (Opus has its own loss concealment): a short history is enough.
       sent_(track.video() ? 1024 : 64, 1000) {}
@@ -78,7 +80,10 @@ std::size_t DownTrack::forward(const rtp::RtpPacket& packet, const rtp::Extensio
     ++counters_.dropped_unmapped_codec;
     return 0;
   }
-  if (packet.payload().empty()) return 0;  // padding only (bandwidth probes): not ours to relay
+  // A padding-only packet (the publisher's bandwidth probe) is relayed as padding: dropping it
+  // would leave a hole in the subscriber's sequence numbers that it NACKs in vain.
+  const bool padding_only = packet.payload().empty();
+  if (padding_only && packet.padding_size() == 0) return 0;
   RewriteDrop drop = RewriteDrop::None;
   const auto rewrite =
       rewriter_.rewrite(packet.ssrc(), packet.sequence(), packet.timestamp(), keyframe, now, drop);
@@ -104,6 +109,7 @@ std::size_t DownTrack::forward(const rtp::RtpPacket& packet, const rtp::Extensio
   if (ids_.video_orientation != 0 && publisher_ids.video_orientation != 0) {
     header.add_extension(ids_.video_orientation, packet.extension(publisher_ids.video_orientation));
   }
+  if (padding_only) header.padding = static_cast<std::uint8_t>(packet.padding_size());
   const std::size_t size = write_forwarded_packet(out, header, packet.payload());
   if (size == 0) return 0;
   sent_.store(rewrite->sequence, out.first(size), now);

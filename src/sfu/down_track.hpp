@@ -80,7 +80,7 @@ class DownTrack {
   MediaKind kind_;
   std::uint32_t ssrc_;
   std::optional<std::uint32_t> rtx_ssrc_;
-  std::uint16_t rtx_sequence_ = 0;
+  std::uint16_t rtx_sequence_;
   StreamRewriter rewriter_;
   RetransmissionBuffer sent_;
   std::vector<sdp::Codec> accepted_;

@@ -25,9 +25,10 @@ std::size_t write_forwarded_packet(std::span<std::uint8_t> out, const ForwardHea
     elements += 1 + header.extensions[i].value.size();
   }
   const std::size_t block = elements == 0 ? 0 : 4 + ((elements + 3) / 4) * 4;
-  const std::size_t total = kFixedHeader + block + payload.size();
+  const std::size_t total = kFixedHeader + block + payload.size() + header.padding;
   if (total > out.size()) return 0;
-  out[0] = static_cast<std::uint8_t>(0x80 | (block != 0 ? 0x10 : 0));
+  out[0] = static_cast<std::uint8_t>(0x80 | (header.padding != 0 ? 0x20 : 0) |
+                                     (block != 0 ? 0x10 : 0));
   out[1] = static_cast<std::uint8_t>((header.marker ? 0x80 : 0) | (header.payload_type & 0x7F));
   store_be16(out.data() + 2, header.sequence);
   store_be32(out.data() + 4, header.timestamp);
@@ -46,6 +47,11 @@ std::size_t write_forwarded_packet(std::span<std::uint8_t> out, const ForwardHea
     while (at < kFixedHeader + block) out[at++] = 0;
   }
   if (!payload.empty()) std::memcpy(out.data() + at, payload.data(), payload.size());
+  at += payload.size();
+  if (header.padding != 0) {
+    std::memset(out.data() + at, 0, header.padding);
+    out[total - 1] = header.padding;
+  }
   return total;
 }
 

@@ -22,6 +22,11 @@ bool KeyframeRequestLimiter::due(std::uint32_t ssrc, TimeMs now) {
   return true;
 }
 
+void KeyframeRequestLimiter::satisfied(std::uint32_t ssrc) {
+  const auto it = streams_.find(ssrc);
+  if (it != streams_.end()) it->second.pending = false;
+}
+
 void KeyframeRequestLimiter::forget(std::uint32_t ssrc) { streams_.erase(ssrc); }
 
 }  // namespace bailanys::sfu

@@ -20,6 +20,8 @@ class KeyframeRequestLimiter {
   bool allow(std::uint32_t ssrc, TimeMs now);
   // A request folded earlier that may go now (call from a timer); clears it.
   bool due(std::uint32_t ssrc, TimeMs now);
+  // A keyframe of `ssrc` arrived: a request folded earlier is answered and not sent.
+  void satisfied(std::uint32_t ssrc);
   void forget(std::uint32_t ssrc);
 
  private:

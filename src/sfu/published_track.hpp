@@ -20,6 +20,7 @@ struct PublishedTrack {
   std::string source;        // mic, camera, screen
   sdp::MediaKind kind = sdp::MediaKind::Audio;
   std::uint32_t ssrc = 0;  // learned from a=ssrc or the MID header extension; 0 = not yet
+  bool ssrc_signalled = false;  // from a=ssrc: a packet's MID cannot move the track elsewhere
   std::vector<sdp::Codec> codecs;  // the publisher's payload types, as answered
   std::uint32_t codecs_version = 0;  // bumped on renegotiation (DownTracks re-map PTs)
   std::vector<DownTrack*> down_tracks;

@@ -25,6 +25,8 @@ void Room::TransportHook::on_transport_connected(rtc::transport::WebRtcTransport
                publish_ ? "publish" : "receive",
                transport.active_path() != nullptr && transport.active_path()->tcp ? "TCP" : "UDP",
                profile ? rtc::srtp::to_string(*profile) : "?");
+  // A receive transport that connects has video streams waiting for a keyframe: the next timer
+  // pass asks the publishers (on_timer).
 }
 
 void Room::TransportHook::on_transport_failed(rtc::transport::WebRtcTransport& /*transport*/,
@@ -87,6 +89,14 @@ void Room::join(const std::string& participant_id, TimeMs /*now*/) {
   }
   joined.offer_dirty = true;
   flush_offers();
+  if (speaker_) {
+    // The newcomer learns who is speaking now (sent to the room: the others already know).
+    RoomEvent e;
+    e.type = RoomEvent::Type::Speaker;
+    e.room_id = id_;
+    e.speaker = speaker_;
+    host_.emit(std::move(e));
+  }
 }
 
 void Room::leave(const std::string& participant_id) {
@@ -152,9 +162,10 @@ void Room::on_timer(TimeMs now) {
     for (auto& track : p->tracks) {
       if (track->video() && track->ssrc != 0 && keyframes_.due(track->ssrc, now)) send_pli(*track);
     }
+    const bool receiving = p->receive && p->receive->state() == rtc::transport::TransportState::Connected;
     for (auto& slot : p->slots) {
-      if (slot.down && slot.down->negotiated() && slot.down->waiting_for_keyframe() &&
-          slot.down->track() != nullptr) {
+      if (receiving && slot.down && slot.down->negotiated() && slot.down->track() != nullptr &&
+          slot.down->waiting_for_keyframe()) {
         request_keyframe(*slot.down->track(), now);
       }
     }

@@ -38,6 +38,23 @@ sdp::Direction receive_only(const sdp::MediaSection& offered) {
              : sdp::Direction::Inactive;
 }
 
+// Each named track must be an m-section of the offer that sends, of the source's kind: a
+// microphone is audio, a camera or a screen video.
+std::string sources_problem(const sdp::Answer& answer, const TrackSources& sources) {
+  for (const auto& [mid, source] : sources) {
+    const auto section = std::find_if(answer.sections.begin(), answer.sections.end(),
+                                      [&](const auto& s) { return s.mid == mid; });
+    if (section == answer.sections.end() || section->direction != sdp::Direction::RecvOnly) {
+      return "tracks names mid " + mid + ", which the offer does not send";
+    }
+    const auto kind = source == "mic" ? sdp::MediaKind::Audio : sdp::MediaKind::Video;
+    if (section->kind != kind) {
+      return "mid " + mid + " is " + std::string(sdp::to_string(section->kind)) + ", not a " + source;
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 void Room::publish(const std::string& participant_id, const std::string& offer_sdp,
@@ -75,6 +92,10 @@ void Room::publish(const std::string& participant_id, const std::string& offer_s
                  "media.publish");
   }
   const sdp::Answer& answer = *result.answer;
+  if (auto problem = sources_problem(answer, sources); !problem.empty()) {
+    if (first) host_.destroy_transport(std::move(p->publish));
+    return error(participant_id, "invalid_message", std::move(problem), "media.publish");
+  }
   if (first) {
     p->publish->set_remote_parameters(remote_parameters(answer.remote), now);
   }
@@ -127,9 +148,11 @@ void Room::reconcile_tracks(Participant& p, const std::vector<sdp::NegotiatedSec
       }
       if (ssrc != 0 && ssrc != track.ssrc) {
         p.by_ssrc.erase(track.ssrc);
+        keyframes_.forget(track.ssrc);
         track.ssrc = ssrc;
         p.by_ssrc[ssrc] = &track;
       }
+      track.ssrc_signalled = ssrc != 0;
     } else {
       auto track = std::make_unique<PublishedTrack>();
       track->publisher_id = p.id;
@@ -138,6 +161,7 @@ void Room::reconcile_tracks(Participant& p, const std::vector<sdp::NegotiatedSec
       track->kind = section.kind;
       track->codecs = section.codecs;
       track->ssrc = ssrc;
+      track->ssrc_signalled = ssrc != 0;
       add_track(p, std::move(track));
     }
     live.push_back(section.mid);
@@ -187,9 +211,13 @@ PublishedTrack* Room::track_for(Participant& p, const rtp::RtpPacket& packet) {
   const auto mid = rtp::read_mid(packet, p.publish_ids);
   if (!mid) return nullptr;
   for (auto& track : p.tracks) {
-    if (track->mid != *mid) continue;
-    // A new SSRC on a known m-section: the browser restarted the stream (or it is the first).
-    if (track->ssrc != 0) p.by_ssrc.erase(track->ssrc);
+    // Only a track whose SSRC the offer did not give follows the MID (a new SSRC there is a
+    // restart of the stream): a stray stream must not take over one the offer named.
+    if (track->mid != *mid || track->ssrc_signalled) continue;
+    if (track->ssrc != 0) {
+      p.by_ssrc.erase(track->ssrc);
+      keyframes_.forget(track->ssrc);
+    }
     track->ssrc = packet.ssrc();
     p.by_ssrc[packet.ssrc()] = track.get();
     return track.get();
@@ -212,11 +240,17 @@ void Room::on_publisher_rtp(Participant& p, rtp::RtpPacket& packet, TimeMs now) 
         keyframe = rtp::is_keyframe(*kind, packet.payload());
       }
     }
+    if (keyframe) keyframes_.satisfied(track->ssrc);
   } else if (const auto level = rtp::read_audio_level(packet, p.publish_ids)) {
     speakers_.on_audio_level(p.key, level->level, level->voice, now);
   }
   for (DownTrack* down : track->down_tracks) {
-    if (!down->negotiated()) continue;
+    // Nothing goes out before the subscriber's DTLS is up: a keyframe sent into the void would
+    // leave it waiting for the next one.
+    if (!down->negotiated() ||
+        down->output().state() != rtc::transport::TransportState::Connected) {
+      continue;
+    }
     const std::size_t size = down->forward(packet, p.publish_ids, keyframe, now, writable());
     if (size != 0 && down->output().send_rtp(scratch_, size)) ++counters_.rtp_out;
   }

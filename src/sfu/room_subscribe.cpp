@@ -156,18 +156,22 @@ void Room::subscribe_answer(const std::string& participant_id, const std::string
     return error(participant_id, "invalid_message",
                  "that answer is not for the latest media.subscribeOffer", "media.subscribeAnswer");
   }
+  // A refused answer ends that offer: the browser is told why and gets a new offer rather than
+  // none ever again. A client that keeps answering badly is held back by the hub's rate limit
+  // on media messages.
+  const auto refuse = [&](std::string message) {
+    p->offer_outstanding = false;
+    p->offer_dirty = true;
+    error(participant_id, "invalid_sdp", std::move(message), "media.subscribeAnswer");
+    flush_offers();
+  };
   auto parsed = sdp::parse_sdp(answer_sdp);
   if (!parsed.description) {
-    return error(participant_id, "invalid_sdp",
-                 fmt::format("the answer is not valid SDP (line {}: {})", parsed.error_line,
-                             parsed.error),
-                 "media.subscribeAnswer");
+    return refuse(fmt::format("the answer is not valid SDP (line {}: {})", parsed.error_line,
+                              parsed.error));
   }
   const auto result = sdp::apply_subscriber_answer(*p->last_offer, *parsed.description);
-  if (!result.answer) {
-    return error(participant_id, "invalid_sdp", "the answer does not fit the offer: " + result.error,
-                 "media.subscribeAnswer");
-  }
+  if (!result.answer) return refuse("the answer does not fit the offer: " + result.error);
   const sdp::SubscriberAnswer& answer = *result.answer;
   if (!p->receive_remote_set) {
     p->receive->set_remote_parameters(remote_parameters(answer.remote), now);
@@ -183,8 +187,11 @@ void Room::subscribe_answer(const std::string& participant_id, const std::string
     if (section.direction == sdp::Direction::SendOnly) {
       if (!slot.down->negotiated()) {
         slot.down->configure(section);
-        if (PublishedTrack* track = slot.down->track(); track != nullptr && track->video()) {
-          request_keyframe(*track, now);  // a new subscriber gets a picture quickly
+        // A new track on a connected transport gets a picture quickly (on a new transport,
+        // the request goes out when DTLS is up: on_timer).
+        if (PublishedTrack* track = slot.down->track(); track != nullptr && track->video() &&
+            p->receive->state() == rtc::transport::TransportState::Connected) {
+          request_keyframe(*track, now);
         }
       }
     } else {
@@ -214,7 +221,7 @@ void Room::on_subscriber_rtcp(Participant& p, std::span<const std::uint8_t> comp
       if (slot == nullptr) continue;
       for (const auto seq : nack->lost) {
         const std::size_t size = slot->down->retransmit(seq, now, writable());
-        if (size != 0 && p.receive->send_rtp(writable(), size)) ++counters_.retransmitted;
+        if (size != 0 && p.receive->send_rtp(scratch_, size)) ++counters_.retransmitted;
       }
     } else if (const auto* pli = std::get_if<rtcp::Pli>(&packet)) {
       ReceiveSlot* slot = slot_by_ssrc(p, pli->media_ssrc);

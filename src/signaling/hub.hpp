@@ -112,7 +112,7 @@ class Hub final : public http::WsHandler {
   void media_join(ConnId id, Participant& p);
   void media_publish(ConnId id, Participant& p, const nlohmann::json& msg);
   void media_answer(ConnId id, Participant& p, const nlohmann::json& msg);
-  void media_state(Participant& p, const nlohmann::json& msg);
+  void media_state(ConnId id, Participant& p, const nlohmann::json& msg);
   void media_leave(Participant& p);
   void broadcast_media(store::Id room_id, const std::string& frame);
   [[nodiscard]] int media_participants(store::Id room_id) const;

@@ -38,7 +38,7 @@ void Hub::handle_media(ConnId id, Conn& conn, const std::string& type, const nlo
   if (type == "media.join") return media_join(id, p);
   if (type == "media.publish") return media_publish(id, p, msg);
   if (type == "media.subscribeAnswer") return media_answer(id, p, msg);
-  if (type == "media.state") return media_state(p, msg);
+  if (type == "media.state") return media_state(id, p, msg);
   bad_frame(id, conn, "unknown_type", "unknown message type");
 }
 
@@ -104,7 +104,14 @@ void Hub::media_answer(ConnId id, Participant& p, const nlohmann::json& msg) {
                            version->get<std::uint64_t>());
 }
 
-void Hub::media_state(Participant& p, const nlohmann::json& msg) {
+void Hub::media_state(ConnId id, Participant& p, const nlohmann::json& msg) {
+  for (const char* key : {"mic", "camera", "screen"}) {
+    const auto it = msg.find(key);
+    if (it != msg.end() && !it->is_boolean()) {
+      return send(id, error_event("invalid_message", "mic, camera and screen are true or false",
+                                  "media.state"));
+    }
+  }
   bool changed = false;
   for (auto [key, field] : {std::pair{"mic", &p.view.mic}, std::pair{"camera", &p.view.camera},
                             std::pair{"screen", &p.view.screen}}) {
