@@ -4,7 +4,8 @@ import { bindText, bindAttr, storageGet, storageSet } from '/assets/js/i18n.js';
 import { SignalingClient } from '/assets/js/signaling.js';
 import { MicMeter, mediaErrorKey } from '/assets/js/media.js';
 import { ChatPanel } from '/assets/js/chat.js';
-import { ParticipantList, TileGrid } from '/assets/js/participants.js';
+import { ParticipantList, TileGrid, ScreenArea, screenIcon, sortParticipants } from '/assets/js/participants.js';
+import { RoomMedia, screenShareSupported } from '/assets/js/room-media.js';
 import { copyLink } from '/assets/js/clipboard.js';
 import { roomLink, setRoomName } from '/assets/js/room-code.js';
 import { toast, toastError } from '/assets/js/toast.js';
@@ -101,10 +102,22 @@ export function mountRoomView(container, { room, media, name, onLeave, onFatal, 
   const topBar = h('div', { class: 'room-bar' },
     h('div', { class: 'room-title' }, nameEl, h('div', { class: 'room-code-row' }, codeEl, copyBtn)));
 
-  // ---- stage ----
+  // ---- media connection banner (audio and video, separate from the socket's) ----
+  const mediaStatusText = h('span', { class: 'status-text' });
+  const mediaRetry = h('button', {
+    type: 'button', class: 'link-btn', t: 'media.status.retry', testid: 'media-retry', hidden: true,
+    onclick: () => roomMedia.retryNow(),
+  });
+  const mediaStatus = h('div', {
+    class: 'conn-status media-status', testid: 'media-status', role: 'status', 'aria-live': 'polite', hidden: true,
+  }, h('span', { class: 'status-dot', 'aria-hidden': 'true' }), mediaStatusText, mediaRetry);
+
+  // ---- stage: screen shares (large) above the participant tiles ----
   const grid = new TileGrid();
+  const screens = new ScreenArea();
   const joining = h('div', { class: 'stage-message', testid: 'room-joining' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), h('span', { t: 'room.joining' }));
-  const stage = h('div', { class: 'stage-wrap' }, status, h('div', { class: 'stage' }, joining, grid.el));
+  const stageEl = h('div', { class: 'stage', testid: 'stage', dataset: { layout: 'grid' } }, joining, screens.el, grid.el);
+  const stage = h('div', { class: 'stage-wrap' }, h('div', { class: 'stage-banners' }, status, mediaStatus), stageEl);
 
   // ---- side panel: participants + chat ----
   const people = new ParticipantList();
@@ -135,6 +148,7 @@ export function mountRoomView(container, { room, media, name, onLeave, onFatal, 
   // ---- controls ----
   const micBtn = h('button', { type: 'button', class: 'ctrl-btn', testid: 'toggle-mic' });
   const camBtn = h('button', { type: 'button', class: 'ctrl-btn', testid: 'toggle-camera' });
+  const screenBtn = h('button', { type: 'button', class: 'ctrl-btn', testid: 'toggle-screen', hidden: true, 'aria-pressed': 'false' });
   const unreadBadge = h('span', { class: 'unread', hidden: true, testid: 'chat-unread' });
   const chatBtn = h('button', {
     type: 'button', class: 'ctrl-btn ctrl-chat', testid: 'toggle-chat', 'aria-controls': 'room-side', 'aria-expanded': 'false',
@@ -143,13 +157,17 @@ export function mountRoomView(container, { room, media, name, onLeave, onFatal, 
   const leaveBtn = h('button', { type: 'button', class: 'ctrl-btn ctrl-leave', testid: 'leave', onclick: () => leave() },
     icon('leave'), h('span', { class: 'ctrl-label', t: 'room.leave' }));
   const controls = h('div', { class: 'room-controls', role: 'toolbar', tAttrs: { 'aria-label': 'room.controls' } },
-    micBtn, camBtn, chatBtn, leaveBtn);
+    micBtn, camBtn, screenBtn, chatBtn, leaveBtn);
 
   const view = h('section', { class: 'room', testid: 'room-view', dataset: { code: room.code } },
     topBar,
     h('div', { class: 'room-body' }, stage, backdrop, side),
     controls);
   container.append(view);
+
+  // ---- the media plane ----
+  const roomMedia = new RoomMedia({ client, local: media });
+  view.append(roomMedia.audioHost);
 
   // ---- drawer (narrow screens) ----
   let drawerOpen = false;
@@ -202,11 +220,103 @@ export function mountRoomView(container, { room, media, name, onLeave, onFatal, 
     renderMediaButtons();
     meter.attach(media.audioTrack);
     if (!selfId) return;
-    grid.attachStream(selfId, media.cameraOn ? media.stream : null);
-    grid.setMicOff(selfId, !media.micOn);
+    grid.setVideo(selfId, media.cameraOn ? media.stream : null);
+    grid.setMic(selfId, media.micOn);
   }
-  const onMediaChange = () => renderSelfMedia();
+  const onMediaChange = () => {
+    renderSelfMedia();
+    if (participants.has(selfId)) renderPeopleList();
+  };
   media.addEventListener('change', onMediaChange);
+
+  // Remote video, microphone state, the active speaker and the screen shares, from the
+  // participants' `media` (what they say they send) and the tracks the SFU gives us.
+  const remoteStreams = new Map(); // `${id}/${source}` -> {track, stream}
+  function streamOf(id, source, track) {
+    const key = `${id}/${source}`;
+    const cur = remoteStreams.get(key);
+    if (cur?.track === track) return cur.stream;
+    const stream = new MediaStream([track]);
+    remoteStreams.set(key, { track, stream });
+    return stream;
+  }
+  const live = (track) => Boolean(track && track.readyState === 'live');
+  function renderMedia() {
+    if (!selfId) return;
+    const keep = new Set();
+    const shares = [];
+    if (roomMedia.screenStream) shares.push({ id: selfId, name: self?.name ?? '', self: true, stream: roomMedia.screenStream });
+    for (const p of sortParticipants([...participants.values()], selfId)) {
+      if (p.id === selfId) continue;
+      const tracks = roomMedia.remoteTracks(p.id);
+      // The avatar unless they say the camera is on and its frames arrive (an unmuted track).
+      const camera = p.media?.camera && live(tracks.camera) && !tracks.camera.muted ? tracks.camera : null;
+      if (camera) keep.add(`${p.id}/camera`);
+      grid.setVideo(p.id, camera ? streamOf(p.id, 'camera', camera) : null);
+      grid.setMic(p.id, p.media ? Boolean(p.media.mic) : null);
+      grid.setSpeaking(p.id, roomMedia.speaker === p.id);
+      if (p.media?.screen && live(tracks.screen)) {
+        keep.add(`${p.id}/screen`);
+        shares.push({ id: p.id, name: p.name, self: false, stream: streamOf(p.id, 'screen', tracks.screen) });
+      }
+    }
+    for (const key of remoteStreams.keys()) if (!keep.has(key)) remoteStreams.delete(key);
+    screens.render(shares);
+    stageEl.dataset.layout = shares.length > 0 ? 'screen' : 'grid';
+    renderScreenButton();
+  }
+
+  function renderScreenButton() {
+    const on = Boolean(roomMedia.screenTrack);
+    screenBtn.hidden = !(roomMedia.enabled && screenShareSupported()) || roomMedia.status === 'full' || roomMedia.status === 'unsupported';
+    screenBtn.replaceChildren(screenIcon());
+    screenBtn.setAttribute('aria-pressed', String(on));
+    screenBtn.dataset.state = on ? 'on' : 'off';
+    screenBtn.classList.toggle('active', on);
+    bindAttr(screenBtn, 'aria-label', on ? 'room.stopShare' : 'room.shareScreen');
+    bindAttr(screenBtn, 'title', on ? 'room.stopShare' : 'room.shareScreen');
+  }
+  screenBtn.addEventListener('click', async () => {
+    if (roomMedia.screenTrack) {
+      roomMedia.stopScreen();
+      return;
+    }
+    screenBtn.disabled = true;
+    const err = await roomMedia.startScreen();
+    screenBtn.disabled = false;
+    if (err && err !== 'cancelled' && !destroyed) toast(`room.screenError.${err === 'unsupported' ? 'unsupported' : 'other'}`, { kind: 'error', timeout: 8000 });
+  });
+
+  const MEDIA_STATUS = {
+    reconnecting: { key: 'media.status.reconnecting', tone: 'reconnecting' },
+    unavailable: { key: 'media.status.unavailable', tone: 'offline', retry: true },
+    failed: { key: 'media.status.failed', tone: 'offline', retry: true },
+    full: { key: 'media.status.full', tone: 'reconnecting', retry: true },
+    unsupported: { key: 'media.status.unsupported', tone: 'offline' },
+  };
+  function renderMediaStatus() {
+    const s = MEDIA_STATUS[roomMedia.status];
+    mediaStatus.hidden = !s;
+    if (!s) { delete mediaStatus.dataset.media; return; }
+    mediaStatus.dataset.state = s.tone;
+    mediaStatus.dataset.media = roomMedia.status;
+    bindText(mediaStatusText, s.key);
+    mediaRetry.hidden = !s.retry;
+  }
+  let soundToastShown = false;
+  roomMedia.addEventListener('remote', () => { renderMedia(); if (selfId) renderPeopleList(); });
+  roomMedia.addEventListener('speaker', () => renderMedia());
+  roomMedia.addEventListener('screen', () => renderMedia());
+  roomMedia.addEventListener('status', () => { renderMediaStatus(); renderScreenButton(); if (selfId) renderPeopleList(); });
+  roomMedia.addEventListener('notice', (e) => toast(e.detail.key, { kind: 'error', timeout: 8000 }));
+  roomMedia.addEventListener('autoplay-blocked', () => {
+    if (soundToastShown) return;
+    soundToastShown = true;
+    toast('room.soundBlocked', {
+      timeout: 0,
+      action: { label: 'room.enableSound', run: () => { soundToastShown = false; roomMedia.resumeAudio(); } },
+    });
+  });
 
   async function toggle(kind) {
     const button = kind === 'audio' ? micBtn : camBtn;
@@ -220,11 +330,22 @@ export function mountRoomView(container, { room, media, name, onLeave, onFatal, 
   renderSelfMedia();
 
   // ---- signaling events ----
+  // The self entry shows what this browser sends (the server's copy may lag behind); without a
+  // media connection (none yet, or the room has no media place) it sends nothing.
+  function listWithSelf() {
+    return [...participants.values()].map((p) => (p.id === selfId && roomMedia.enabled && roomMedia.receive
+      ? { ...p, media: { mic: media.micOn, camera: media.cameraOn, screen: Boolean(roomMedia.screenTrack) } }
+      : p));
+  }
+  function renderPeopleList() {
+    people.render(listWithSelf(), selfId);
+  }
   function renderPeople() {
     const list = [...participants.values()];
-    people.render(list, selfId);
+    people.render(listWithSelf(), selfId);
     grid.render(list, selfId);
     renderSelfMedia();
+    renderMedia();
   }
 
   client.addEventListener('welcome', (e) => {
@@ -266,8 +387,10 @@ export function mountRoomView(container, { room, media, name, onLeave, onFatal, 
     if (s === 'failed' || s === 'pending') chat.setStatus(clientId, s);
   });
   client.addEventListener('server-error', (e) => {
-    const { code, retryAfter } = e.detail;
+    const { code, retryAfter, ref } = e.detail;
     if (code === 'not_joined' || code === 'already_joined') return; // transient, handled by reconnecting
+    // Media errors are explained by the media plane (RoomMedia 'notice' and 'status').
+    if ((typeof ref === 'string' && ref.startsWith('media.')) || String(code).startsWith('media_')) return;
     toastError({ code, retryAfter });
   });
   client.addEventListener('fatal', (e) => onFatal(e.detail.code));
@@ -286,6 +409,10 @@ export function mountRoomView(container, { room, media, name, onLeave, onFatal, 
     participants: [...participants.values()].map((p) => ({ ...p })),
     messages: chat.snapshot(),
     media: { mic: media.micOn, camera: media.cameraOn },
+    mediaVersion: roomMedia.version,
+    mediaStatus: roomMedia.status,
+    screen: Boolean(roomMedia.screenTrack),
+    speaker: roomMedia.speaker,
   }));
 
   client.connect();
@@ -293,15 +420,11 @@ export function mountRoomView(container, { room, media, name, onLeave, onFatal, 
   return {
     name: 'room',
     client,
-    // ---- Media plane hook (a later version) ----
-    // The SFU signaling arrives as 'message' events on `client` (types this version ignores);
-    // when a participant's remote MediaStream is ready, call attachRemoteStream(id, stream);
-    // call it with null when their tracks end. Tiles are keyed by participant id.
-    attachRemoteStream: (participantId, stream) => grid.attachStream(participantId, stream),
-    detachRemoteStream: (participantId) => grid.attachStream(participantId, null),
+    media: roomMedia,
     destroy() {
       if (destroyed) return;
       destroyed = true;
+      roomMedia.destroy();
       client.close();
       meter.close();
       media.removeEventListener('change', onMediaChange);

@@ -1,12 +1,14 @@
-// WebSocket client for /ws (docs/PROTOCOL.md, version 1).
+// WebSocket client for /ws (docs/PROTOCOL.md, versions 1 and 2).
 // - hello/welcome handshake, resume token so a dropped connection keeps its participant;
 // - automatic reconnection with exponential back-off and jitter;
 // - ping every 20 s, and a silent connection is treated as dead;
 // - an outbox for chat: messages typed while offline are sent after reconnecting, re-sent
 //   (idempotently, by clientId) until the server's echo confirms them, and marked failed
 //   after ~30 s so the user can retry.
+// - version 2: the server answers with the version it uses (welcome.v, kept in `version`); the
+//   media.* events are passed on as events of their own for the media plane (room-media.js).
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 const PING_INTERVAL_MS = 20_000;
 const PONG_TIMEOUT_MS = 10_000;
 const CONNECT_TIMEOUT_MS = 10_000; // socket open + welcome
@@ -39,7 +41,8 @@ export function newClientId() {
  *   server-error (an `error` frame that is not fatal)
  *   fatal {code}          the room refused us (room_not_found, guests_not_allowed, …)
  *   replaced              another tab took this participant over (close code 4001)
- *   message               every frame, including types this version does not know (media later)
+ *   media.subscribeOffer / media.publishAnswer / media.speaker   (the frames; version 2)
+ *   message               every frame, including types this version does not know
  */
 export class SignalingClient extends EventTarget {
   constructor({ room, name, url = defaultUrl() }) {
@@ -52,6 +55,7 @@ export class SignalingClient extends EventTarget {
     this.self = null;
     this.resumeToken = null;
     this.joined = false; // welcome received on the current socket
+    this.version = 1; // the protocol version the server uses (welcome.v)
     this.everJoined = false;
     this.ws = null;
     this.attempt = 0;
@@ -246,6 +250,9 @@ export class SignalingClient extends EventTarget {
       case 'participant-left':
       case 'participant-updated':
       case 'pong':
+      case 'media.subscribeOffer':
+      case 'media.publishAnswer':
+      case 'media.speaker':
         this.emit(frame.type, frame);
         break;
       default: break;
@@ -258,6 +265,7 @@ export class SignalingClient extends EventTarget {
     const resumed = Boolean(this.self && frame.self && this.self.id === frame.self.id);
     this.self = frame.self;
     this.resumeToken = frame.resumeToken ?? null;
+    this.version = Number.isInteger(frame.v) && frame.v >= 1 ? frame.v : 1;
     this.joined = true;
     this.everJoined = true;
     this.attempt = 0;
