@@ -148,6 +148,10 @@ TEST_F(HubMediaTest, MediaStateIsBroadcastAsAParticipantUpdate) {
   EXPECT_EQ(updates[0]["participant"]["media"], json({{"mic", true}, {"camera", false}, {"screen", true}}));
   b.send({{"type", "media.state"}, {"mic", true}});  // nothing changed: no update
   EXPECT_EQ(a.socket->of_type("participant-updated").size(), 1u);
+  b.send({{"type", "media.state"}, {"mic", "yes"}, {"camera", true}});
+  EXPECT_EQ(last(b)["code"], "invalid_message");
+  EXPECT_EQ(last(b)["ref"], "media.state");
+  EXPECT_EQ(a.socket->of_type("participant-updated").size(), 1u);  // nothing applied
 }
 
 TEST_F(HubMediaTest, LostMediaMakesAParticipantReconnectingThenGone) {
