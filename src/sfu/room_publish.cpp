@@ -278,6 +278,13 @@ void Room::on_publisher_rtcp(Participant& p, std::span<const std::uint8_t> compo
 
 void Room::request_keyframe(PublishedTrack& track, TimeMs now) {
   if (!track.video() || track.ssrc == 0) return;
+  // A request the publisher cannot receive yet would only use up the interval; the timer asks
+  // again for every subscriber still waiting once it can.
+  const Participant* publisher = find(track.publisher_id);
+  if (publisher == nullptr || !publisher->publish ||
+      publisher->publish->state() != rtc::transport::TransportState::Connected) {
+    return;
+  }
   if (keyframes_.allow(track.ssrc, now)) send_pli(track);
 }
 
