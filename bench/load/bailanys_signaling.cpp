@@ -1,0 +1,253 @@
+#include "bailanys_signaling.hpp"
+
+#include "common/random.hpp"
+#include "http_client.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+#include <nlohmann/json.hpp>
+
+#include <deque>
+#include <stdexcept>
+
+namespace bailanys::load {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace asio = boost::asio;
+using nlohmann::json;
+
+namespace {
+
+constexpr auto kPingInterval = std::chrono::seconds(20);  // the server drops sockets silent for 60 s
+
+std::string error_text(const HttpResponse& r) {
+  try {
+    const auto body = json::parse(r.body);
+    return body.at("error").at("code").get<std::string>() + ": " +
+           body.at("error").at("message").get<std::string>();
+  } catch (const std::exception&) {
+    return r.body.substr(0, 200);
+  }
+}
+
+// Errors after which this participant has no media: the run reports them.
+bool fatal_error(const std::string& code, const std::string& ref) {
+  if (code == "room_not_found" || code == "guests_not_allowed" || code == "invalid_name" ||
+      code == "room_full" || code == "unsupported_version" || code == "media_unavailable" ||
+      code == "media_full" || code == "media_failed") {
+    return true;
+  }
+  return code == "invalid_sdp" || (code == "invalid_message" && ref.rfind("media.", 0) == 0);
+}
+
+class BailanysSession final : public SignalingSession {
+ public:
+  BailanysSession(asio::io_context& io, SignalingListener& listener, ServerAddress server,
+                  std::string room, std::string name)
+      : io_(io), listener_(listener), server_(std::move(server)), room_(std::move(room)),
+        name_(std::move(name)), ws_(io), ping_timer_(io) {}
+
+  void start() override {
+    asio::ip::tcp::resolver resolver(io_);
+    beast::error_code ec;
+    const auto endpoints = resolver.resolve(server_.host, std::to_string(server_.port), ec);
+    if (ec || endpoints.empty()) return fail("connect", "cannot resolve " + server_.host);
+    beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(10));
+    beast::get_lowest_layer(ws_).async_connect(
+        endpoints, [this](beast::error_code e, const asio::ip::tcp::endpoint&) {
+          if (closed_) return;
+          if (e) return fail("connect", "cannot connect to " + server_.host_port() + ": " + e.message());
+          on_connected();
+        });
+  }
+
+  void publish(const std::string& offer_sdp, const std::map<std::string, std::string>& sources) override {
+    json tracks = json::object();
+    bool mic = false, camera = false;
+    for (const auto& [mid, source] : sources) {
+      tracks[mid] = source;
+      mic = mic || source == "mic";
+      camera = camera || source == "camera";
+    }
+    send({{"type", "media.publish"}, {"sdp", offer_sdp}, {"tracks", tracks}});
+    send({{"type", "media.state"}, {"mic", mic}, {"camera", camera}, {"screen", false}});
+  }
+
+  void answer_subscribe(const std::string& answer_sdp, std::uint64_t version) override {
+    send({{"type", "media.subscribeAnswer"}, {"sdp", answer_sdp}, {"version", version}});
+  }
+
+  void close() override {
+    if (closed_) return;
+    closed_ = true;
+    ping_timer_.cancel();
+    beast::error_code ignored;
+    if (open_) {
+      // A clean close removes the participant at once (docs/PROTOCOL.md, "Leaving").
+      ws_.async_close(websocket::close_code::normal, [](beast::error_code) {});
+    } else {
+      beast::get_lowest_layer(ws_).socket().close(ignored);
+    }
+  }
+
+ private:
+  void on_connected() {
+    beast::get_lowest_layer(ws_).expires_never();
+    // As browsers do: several small frames in a row (media.join, media.publish, media.state)
+    // must not wait for the server's delayed ACK (Nagle).
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
+    const std::string origin = server_.origin();
+    ws_.set_option(websocket::stream_base::decorator([origin](websocket::request_type& req) {
+      req.set(beast::http::field::origin, origin);
+      req.set(beast::http::field::user_agent, "bailanys-load");
+    }));
+    ws_.read_message_max(1 << 20);
+    ws_.async_handshake(server_.host_port(), "/ws", [this](beast::error_code e) {
+      if (closed_) return;
+      if (e) return fail("handshake", "WebSocket upgrade refused: " + e.message());
+      open_ = true;
+      listener_.on_signaling_open();
+      if (closed_) return;
+      send({{"type", "hello"}, {"v", 2}, {"room", room_}, {"name", name_}});
+      read();
+      arm_ping();
+    });
+  }
+
+  void read() {
+    ws_.async_read(buffer_, [this](beast::error_code e, std::size_t) {
+      if (closed_) return;
+      if (e) return fail("socket", "the WebSocket closed: " + e.message());
+      const std::string text = beast::buffers_to_string(buffer_.data());
+      buffer_.consume(buffer_.size());
+      on_message(text);
+      if (!closed_) read();
+    });
+  }
+
+  void on_message(const std::string& text) {
+    json msg;
+    try {
+      msg = json::parse(text);
+    } catch (const std::exception&) {
+      return;
+    }
+    const std::string type = msg.value("type", "");
+    try {
+      if (type == "welcome") {
+        send({{"type", "media.join"}});
+        listener_.on_joined(msg.at("self").at("id").get<std::string>());
+      } else if (type == "media.subscribeOffer") {
+        SubscribeOffer offer;
+        offer.sdp = msg.at("sdp").get<std::string>();
+        offer.version = msg.at("version").get<std::uint64_t>();
+        for (const auto& t : msg.value("tracks", json::array())) {
+          offer.tracks.push_back({t.value("mid", ""), t.value("participantId", ""),
+                                  t.value("source", ""), t.value("kind", "") == "video"});
+        }
+        listener_.on_subscribe_offer(offer);
+      } else if (type == "media.publishAnswer") {
+        listener_.on_publish_answer(msg.at("sdp").get<std::string>());
+      } else if (type == "error") {
+        const std::string code = msg.value("code", "unknown");
+        const std::string ref = msg.value("ref", "");
+        listener_.on_signaling_error(code, msg.value("message", "") + (ref.empty() ? "" : " (" + ref + ")"),
+                                     fatal_error(code, ref));
+      }
+    } catch (const json::exception& e) {
+      listener_.on_signaling_error("protocol", type + " did not have the documented fields: " + e.what(), true);
+    }
+  }
+
+  void send(const json& msg) {
+    if (closed_ || !open_) return;
+    outbox_.push_back(msg.dump());
+    if (!writing_) write_next();
+  }
+
+  void write_next() {
+    if (outbox_.empty() || closed_) {
+      writing_ = false;
+      return;
+    }
+    writing_ = true;
+    ws_.text(true);
+    ws_.async_write(asio::buffer(outbox_.front()), [this](beast::error_code e, std::size_t) {
+      if (closed_) return;
+      if (e) return fail("socket", "sending failed: " + e.message());
+      outbox_.pop_front();
+      write_next();
+    });
+  }
+
+  void arm_ping() {
+    ping_timer_.expires_after(kPingInterval);
+    ping_timer_.async_wait([this](beast::error_code e) {
+      if (e || closed_) return;
+      send({{"type", "ping"}});
+      arm_ping();
+    });
+  }
+
+  void fail(const std::string& code, const std::string& message) {
+    if (closed_) return;
+    listener_.on_signaling_error(code, message, true);
+  }
+
+  asio::io_context& io_;
+  SignalingListener& listener_;
+  ServerAddress server_;
+  std::string room_;
+  std::string name_;
+  websocket::stream<beast::tcp_stream> ws_;
+  beast::flat_buffer buffer_;
+  asio::steady_timer ping_timer_;
+  std::deque<std::string> outbox_;
+  bool writing_ = false;
+  bool open_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+BailanysAdapter::BailanysAdapter(ServerAddress server, std::string room)
+    : server_(std::move(server)), room_(std::move(room)) {}
+
+void BailanysAdapter::prepare() {
+  if (!room_.empty()) {
+    const auto r = http_request(server_.host, server_.port, "GET", "/api/rooms/" + room_, "", "");
+    if (r.status != 200) throw std::runtime_error("room " + room_ + " is not there: " + error_text(r));
+    return;
+  }
+  // A throwaway owner (docs/API.md): sign up, then create a room that lets guests in.
+  const std::string username = "load-" + random_token(9);
+  const json signup = {{"username", username},
+                       {"displayName", "bailanys-load"},
+                       {"password", random_token(18)}};
+  auto r = http_request(server_.host, server_.port, "POST", "/api/auth/signup", signup.dump(), "");
+  if (r.status != 201) throw std::runtime_error("sign-up refused (" + std::to_string(r.status) + "): " + error_text(r));
+  const auto session = r.cookies.find("bailanys_session");
+  if (session == r.cookies.end()) throw std::runtime_error("sign-up set no bailanys_session cookie");
+  const json room = {{"name", "bailanys-load"}, {"allowGuests", true}};
+  r = http_request(server_.host, server_.port, "POST", "/api/rooms", room.dump(),
+                   "bailanys_session=" + session->second);
+  if (r.status != 201) throw std::runtime_error("creating a room failed (" + std::to_string(r.status) + "): " + error_text(r));
+  try {
+    room_ = json::parse(r.body).at("room").at("code").get<std::string>();
+  } catch (const std::exception&) {
+    throw std::runtime_error("POST /api/rooms answered without room.code: " + r.body.substr(0, 200));
+  }
+}
+
+std::unique_ptr<SignalingSession> BailanysAdapter::create_session(asio::io_context& io,
+                                                                  SignalingListener& listener,
+                                                                  const std::string& display_name) {
+  return std::make_unique<BailanysSession>(io, listener, server_, room_, display_name);
+}
+
+}  // namespace bailanys::load

@@ -1,0 +1,73 @@
+#include "load_options.hpp"
+
+#include <charconv>
+
+namespace bailanys::load {
+
+std::string ServerAddress::host_port() const {
+  const bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+std::optional<ServerAddress> parse_server_url(const std::string& url, std::string& error) {
+  constexpr std::string_view kScheme = "http://";
+  if (url.rfind(kScheme, 0) != 0) {
+    error = "--url must start with http:// (https is not supported by the load generator)";
+    return std::nullopt;
+  }
+  std::string rest = url.substr(kScheme.size());
+  if (const auto slash = rest.find('/'); slash != std::string::npos) {
+    if (rest.substr(slash) != "/") {
+      error = "--url takes no path: http://HOST:PORT";
+      return std::nullopt;
+    }
+    rest.resize(slash);
+  }
+  ServerAddress a;
+  std::string port_text;
+  if (!rest.empty() && rest.front() == '[') {
+    const auto close = rest.find(']');
+    if (close == std::string::npos) {
+      error = "--url has an unclosed [IPv6] address";
+      return std::nullopt;
+    }
+    a.host = rest.substr(1, close - 1);
+    if (close + 1 < rest.size() && rest[close + 1] == ':') port_text = rest.substr(close + 2);
+  } else {
+    const auto colon = rest.rfind(':');
+    a.host = rest.substr(0, colon);
+    if (colon != std::string::npos) port_text = rest.substr(colon + 1);
+  }
+  if (a.host.empty()) {
+    error = "--url has no host";
+    return std::nullopt;
+  }
+  if (!port_text.empty()) {
+    unsigned value = 0;
+    const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
+    if (ec != std::errc() || end != port_text.data() + port_text.size() || value == 0 || value > 65535) {
+      error = "--url has a bad port: " + port_text;
+      return std::nullopt;
+    }
+    a.port = static_cast<std::uint16_t>(value);
+  }
+  return a;
+}
+
+std::string options_problem(const LoadOptions& o) {
+  if (o.participants < 2) {
+    return "--participants must be at least 2: a publisher's own tracks are not sent back to it";
+  }
+  if (o.publishers > o.participants) return "--publishers cannot exceed --participants";
+  if (publisher_count(o) < 1) return "--publishers must be at least 1: someone has to send";
+  if (o.duration_s <= 0) return "--duration must be positive";
+  if (o.threads < 1) return "--threads must be at least 1";
+  if (!o.audio_only && (o.video_kbps < 20 || o.video_kbps > 20000)) {
+    return "--video-kbps must be within 20..20000";
+  }
+  if (o.loss_percent < 0 || o.loss_percent >= 100) return "--loss must be within 0..99";
+  if (o.name.empty() || o.name.size() > 40) return "--name must be 1-40 characters";
+  return {};
+}
+
+}  // namespace bailanys::load

@@ -1,0 +1,48 @@
+// What one bailanys-load run does, from the command line (main.cpp) or a test.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace bailanys::load {
+
+enum class SrtpChoice : std::uint8_t { Any, Gcm, AesCm };
+
+struct LoadOptions {
+  std::string url = "http://127.0.0.1:8080";
+  std::string room;  // empty: sign up a throwaway account and create a room
+  int participants = 4;
+  int publishers = -1;  // -1: everyone publishes
+  double duration_s = 10;
+  int video_kbps = 500;
+  bool audio_only = false;
+  int threads = 1;
+  bool json = false;
+  double loss_percent = 0;     // incoming RTP each subscriber drops on purpose (NACK recovers)
+  SrtpChoice srtp = SrtpChoice::Any;
+  double join_timeout_s = 15;  // longest wait for every stream to reach every subscriber
+  double drain_s = 0.5;        // after the senders stop: late packets and retransmissions
+  std::string name = "load";   // display names are <name>-<index>
+};
+
+// Where the server is, from --url (http only: a load run stays on one machine).
+struct ServerAddress {
+  std::string host;  // as written ("127.0.0.1", "localhost", "[::1]" without brackets)
+  std::uint16_t port = 80;
+  [[nodiscard]] std::string host_port() const;  // for Host headers and Origin
+  [[nodiscard]] std::string origin() const { return "http://" + host_port(); }
+};
+
+// nullopt with `error` set for anything but http://HOST[:PORT][/].
+std::optional<ServerAddress> parse_server_url(const std::string& url, std::string& error);
+
+// One sentence when the options cannot work together; empty when they can.
+std::string options_problem(const LoadOptions& options);
+
+// The number of publishers once -1 has been resolved.
+inline int publisher_count(const LoadOptions& o) {
+  return o.publishers < 0 ? o.participants : o.publishers;
+}
+
+}  // namespace bailanys::load

@@ -1,0 +1,93 @@
+// bailanys-load: synthetic WebRTC participants against a running Bailanys server.
+// See bench/load/README.md.
+#include "bailanys_signaling.hpp"
+#include "common/random.hpp"
+#include "load_options.hpp"
+#include "load_run.hpp"
+#include "report.hpp"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <exception>
+
+using namespace bailanys::load;
+
+namespace {
+
+// Exit codes: 0 media flowed; 1 bad usage or the server could not be used; 2 nothing flowed.
+constexpr int kSetupFailed = 1;
+constexpr int kNothingFlowed = 2;
+
+std::string nothing_flowed(const RunResult& r) {
+  std::string why = "no media flowed: " + std::to_string(r.delivered) + " of " +
+                    std::to_string(r.expected) + " expected packets reached the subscribers.";
+  for (const auto& name : milestone_names()) {
+    const auto it = r.join.find(name);
+    if (it != r.join.end() && it->second.count < r.participants) {
+      why += " Only " + std::to_string(it->second.count) + " of " + std::to_string(r.participants) +
+             " participants reached " + name + ".";
+      break;
+    }
+  }
+  if (!r.errors.empty()) why += " First error: " + r.errors.front();
+  return why;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  LoadOptions o;
+  CLI::App app{"bailanys-load: synthetic WebRTC participants (ICE, DTLS-SRTP, RTP made by Bailanys's\n"
+               "own engines) join one room of a running server, publish Opus-sized audio and VP8-framed\n"
+               "video, and measure what the server delivers: delivered ratio, NACK recovery, freezes,\n"
+               "one-way latency and join times. Everything stays on this machine."};
+  app.add_option("--url", o.url, "the server, http://HOST:PORT")->capture_default_str();
+  app.add_option("--room", o.room, "an existing room code (it must allow guests); default: sign up and create one");
+  app.add_option("--participants,-n", o.participants, "participants in the room")->capture_default_str();
+  app.add_option("--publishers", o.publishers, "how many of them publish (the rest only listen); default: all");
+  app.add_option("--duration", o.duration_s, "seconds measured once everyone receives everything")->capture_default_str();
+  app.add_option("--video-kbps", o.video_kbps, "video bitrate per publisher (30 fps)")->capture_default_str();
+  app.add_flag("--audio-only", o.audio_only, "publish audio only");
+  app.add_option("--threads", o.threads, "event-loop threads for the participants")->capture_default_str();
+  app.add_flag("--json", o.json, "print one JSON object with the results on stdout");
+  app.add_option("--loss", o.loss_percent, "percent of incoming RTP each subscriber drops on purpose (NACK recovers it)")
+      ->capture_default_str();
+  std::string srtp = "any";
+  app.add_option("--srtp", srtp, "SRTP profiles offered in DTLS: any, gcm (AEAD_AES_128_GCM) or aes-cm (AES_CM_128_HMAC_SHA1_80)")
+      ->check(CLI::IsMember({"any", "gcm", "aes-cm"}))
+      ->capture_default_str();
+  app.add_option("--join-timeout", o.join_timeout_s, "seconds to wait for every stream to reach every subscriber")
+      ->capture_default_str();
+  app.add_option("--name", o.name, "display-name prefix of the participants")->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  o.srtp = srtp == "gcm" ? SrtpChoice::Gcm : srtp == "aes-cm" ? SrtpChoice::AesCm : SrtpChoice::Any;
+
+  if (const auto problem = options_problem(o); !problem.empty()) {
+    std::fprintf(stderr, "bailanys-load: %s\n", problem.c_str());
+    return kSetupFailed;
+  }
+  std::string error;
+  const auto server = parse_server_url(o.url, error);
+  if (!server) {
+    std::fprintf(stderr, "bailanys-load: %s\n", error.c_str());
+    return kSetupFailed;
+  }
+  spdlog::set_level(spdlog::level::warn);  // the engines log at debug/info
+  bailanys::init_crypto();
+  try {
+    BailanysAdapter signaling(*server, o.room);
+    signaling.prepare();
+    const RunResult r = run_load(o, signaling, o.json);
+    std::fputs((o.json ? result_json(r) + "\n" : result_table(r)).c_str(), stdout);
+    if (r.delivered == 0 || r.expected == 0) {
+      std::fprintf(stderr, "bailanys-load: %s\n", nothing_flowed(r).c_str());
+      return kNothingFlowed;
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bailanys-load: %s\n", e.what());
+    return kSetupFailed;
+  }
+}

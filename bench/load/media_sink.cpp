@@ -1,0 +1,157 @@
+#include "media_sink.hpp"
+
+#include "common/bytes.hpp"
+#include "probe_payload.hpp"
+#include "rtc/rtcp/rtcp_packets.hpp"
+#include "rtc/rtp/codecs.hpp"
+#include "rtc/rtp/rtp_packet.hpp"
+
+#include <bit>
+
+namespace bailanys::load {
+
+namespace rtp = rtc::rtp;
+namespace rtcp = rtc::rtcp;
+
+std::uint64_t ReceivedStream::count_between(std::int64_t first, std::int64_t last) const {
+  if (first < 0 || last < first) return 0;
+  std::uint64_t n = 0;
+  for (std::int64_t i = first; i <= last; ++i) {
+    if (has(static_cast<std::uint32_t>(i))) ++n;
+  }
+  return n;
+}
+
+MediaSink::MediaSink(const RunWindow& window, std::uint16_t run_id, std::uint32_t seed)
+    : window_(window), run_id_(run_id), own_ssrc_(seed | 1U) {}
+
+void MediaSink::update_layout(const ReceiveLayout& layout) {
+  for (const auto& [rtx, apt] : layout.rtx_apt) rtx_apt_[rtx] = apt;
+  for (const auto& t : layout.tracks) {
+    tracks_[t.ssrc].video = t.video;
+    if (t.rtx_ssrc) rtx_to_primary_[*t.rtx_ssrc] = t.ssrc;
+  }
+}
+
+void MediaSink::on_rtp(rtp::RtpPacket& packet, TimeUs now) {
+  ++counters_.rtp;
+  std::uint32_t ssrc = packet.ssrc();
+  std::uint16_t sequence = packet.sequence();
+  std::span<const std::uint8_t> payload = packet.payload();
+  bool rtx = false;
+  if (const auto it = rtx_to_primary_.find(ssrc); it != rtx_to_primary_.end()) {
+    // RFC 4588 §4: the original sequence number, then the original payload.
+    if (payload.size() < 2) return;
+    ssrc = it->second;
+    sequence = load_be16(payload.data());
+    payload = payload.subspan(2);
+    rtx = true;
+  } else if (rtx_apt_.contains(packet.payload_type())) {
+    return;  // RTX on an SSRC we were never told about
+  }
+  const auto track = tracks_.find(ssrc);
+  if (track == tracks_.end()) {
+    ++counters_.unknown_ssrc;
+    return;
+  }
+  if (first_rtp_ == 0) first_rtp_ = now;
+  const auto arrival = track->second.nack.on_packet(sequence, now);
+  if (arrival == NackTracker::Arrival::Duplicate || arrival == NackTracker::Arrival::Old) return;
+  on_media(track->second, payload, rtx || arrival == NackTracker::Arrival::Recovered, now);
+}
+
+void MediaSink::on_media(Track& track, std::span<const std::uint8_t> payload, bool retransmission,
+                         TimeUs now) {
+  std::size_t offset = 1;  // the Opus TOC byte
+  bool keyframe = false;
+  if (track.video) {
+    const auto vp8 = rtp::parse_vp8(payload);
+    if (!vp8) {
+      ++counters_.no_probe;
+      return;
+    }
+    offset = vp8->header_size;
+    keyframe = vp8->keyframe;
+    if (vp8->start_of_partition && vp8->partition_id == 0) offset += keyframe ? 10 : 3;
+  }
+  const auto probe = read_probe(payload, offset);
+  if (!probe) {
+    ++counters_.no_probe;
+    return;
+  }
+  if (stream_run_id(probe->stream_id) != run_id_) {
+    ++counters_.foreign;
+    return;
+  }
+  ReceivedStream& s = streams_[probe->stream_id];
+  if (s.packets == 0 && s.first_packet == 0) {
+    s.stream_id = probe->stream_id;
+    s.video = stream_is_video(probe->stream_id);
+    s.first_packet = now;
+    if (!s.video) ++started_streams_;
+  }
+  if (keyframe && s.first_keyframe == 0) {
+    s.first_keyframe = now;
+    if (first_keyframe_ == 0) first_keyframe_ = now;
+    ++started_streams_;
+  }
+  const std::size_t word = probe->number / 64;
+  if (word >= s.seen.size()) s.seen.resize(word + 1 + word / 2, 0);
+  const std::uint64_t bit = std::uint64_t{1} << (probe->number % 64);
+  if ((s.seen[word] & bit) != 0) return;  // the same packet again
+  s.seen[word] |= bit;
+  ++s.packets;
+  if (retransmission) ++s.retransmissions;
+  if (!window_.contains(probe->sent_us)) return;
+  // Latency of first transmissions only: a recovered packet measures the NACK round trip.
+  if (!retransmission) latency_.add(now - probe->sent_us);
+  if (s.video) {
+    const TimeUs since = s.last_in_window != 0 ? s.last_in_window : window_.start.load(std::memory_order_relaxed);
+    const TimeUs gap = now - since;
+    if (gap > kFreezeGapUs) ++s.freezes;
+    s.longest_gap = std::max(s.longest_gap, gap);
+  }
+  s.last_in_window = std::max(s.last_in_window, now);
+}
+
+void MediaSink::on_tick(ClientTransport& transport, TimeUs now) {
+  if (!transport.media_ready()) return;
+  for (auto& [ssrc, track] : tracks_) {
+    due_.clear();
+    const std::size_t given_up = track.nack.due(now, due_);
+    if (!due_.empty()) {
+      const rtcp::RtcpPacket nack = rtcp::Nack{own_ssrc_, ssrc, due_};
+      if (transport.send_rtcp(rtcp::serialize_rtcp(std::span(&nack, 1)))) ++counters_.nack_packets;
+    }
+    // A browser that cannot recover a video packet cannot decode on: it asks for a keyframe.
+    if (given_up > 0 && track.video) {
+      const rtcp::RtcpPacket pli = rtcp::Pli{own_ssrc_, ssrc};
+      if (transport.send_rtcp(rtcp::serialize_rtcp(std::span(&pli, 1)))) ++counters_.plis;
+    }
+  }
+}
+
+void MediaSink::finish(TimeUs window_start, TimeUs window_end) {
+  for (auto& [id, s] : streams_) {
+    if (!s.video) continue;
+    const TimeUs since = s.last_in_window != 0 ? s.last_in_window : window_start;
+    const TimeUs gap = window_end - since;
+    if (gap > kFreezeGapUs) ++s.freezes;
+    s.longest_gap = std::max(s.longest_gap, gap);
+  }
+}
+
+NackCounters MediaSink::nack_counters() const {
+  NackCounters total;
+  for (const auto& [ssrc, track] : tracks_) {
+    const auto& c = track.nack.counters();
+    total.gaps_detected += c.gaps_detected;
+    total.requested += c.requested;
+    total.recovered += c.recovered;
+    total.abandoned += c.abandoned;
+    total.duplicates += c.duplicates;
+  }
+  return total;
+}
+
+}  // namespace bailanys::load

@@ -1,0 +1,100 @@
+// A synthetic subscriber's receive side: maps the SSRCs of the server's offer to tracks, undoes
+// RTX (RFC 4588: the original sequence number leads the payload), NACKs gaps (nack_tracker.hpp),
+// asks for a keyframe when a loss is given up, and reads the probe block of every payload to
+// measure per publisher stream: which packets arrived (for the delivered ratio), one-way
+// latency of first transmissions, freezes (video gaps over 500 ms) and the first keyframe.
+#pragma once
+
+#include "client_sdp.hpp"
+#include "client_transport.hpp"
+#include "latency_histogram.hpp"
+#include "load_clock.hpp"
+#include "nack_tracker.hpp"
+#include "run_window.hpp"
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+namespace bailanys::load {
+
+inline constexpr TimeUs kFreezeGapUs = 500'000;
+
+// What one subscriber got of one publisher stream.
+struct ReceivedStream {
+  std::uint32_t stream_id = 0;
+  bool video = false;
+  std::vector<std::uint64_t> seen;  // bit per probe number
+  std::uint64_t packets = 0;        // unique packets
+  std::uint64_t retransmissions = 0;  // recovered (RTX or a late original)
+  TimeUs first_packet = 0, first_keyframe = 0;
+  TimeUs last_in_window = 0;  // receive time of the last in-window packet
+  std::uint64_t freezes = 0;
+  TimeUs longest_gap = 0;
+
+  [[nodiscard]] bool has(std::uint32_t number) const {
+    const std::size_t word = number / 64;
+    return word < seen.size() && ((seen[word] >> (number % 64)) & 1U) != 0;
+  }
+  // Unique packets with probe numbers in [first, last].
+  [[nodiscard]] std::uint64_t count_between(std::int64_t first, std::int64_t last) const;
+};
+
+struct SinkCounters {
+  std::uint64_t rtp = 0;
+  std::uint64_t unknown_ssrc = 0;
+  std::uint64_t no_probe = 0;  // payload without our block (someone else's stream?)
+  std::uint64_t foreign = 0;   // a probe of another load run
+  std::uint64_t nack_packets = 0;
+  std::uint64_t plis = 0;
+};
+
+class MediaSink {
+ public:
+  MediaSink(const RunWindow& window, std::uint16_t run_id, std::uint32_t seed);
+
+  // Each subscribe offer: the tracks it sends now (old SSRCs stay known).
+  void update_layout(const ReceiveLayout& layout);
+  void on_rtp(rtc::rtp::RtpPacket& packet, TimeUs now);
+  // NACKs and PLIs that are due.
+  void on_tick(ClientTransport& transport, TimeUs now);
+  // After the run: the gap from each video stream's last packet to the end of the window.
+  void finish(TimeUs window_start, TimeUs window_end);
+
+  [[nodiscard]] const std::unordered_map<std::uint32_t, ReceivedStream>& streams() const {
+    return streams_;
+  }
+  [[nodiscard]] const LatencyHistogram& latency() const { return latency_; }
+  [[nodiscard]] const SinkCounters& counters() const { return counters_; }
+  [[nodiscard]] NackCounters nack_counters() const;
+  [[nodiscard]] TimeUs first_rtp() const { return first_rtp_; }
+  [[nodiscard]] TimeUs first_keyframe() const { return first_keyframe_; }
+  // Streams started: video ones with a keyframe, audio ones with a packet.
+  [[nodiscard]] int started_streams() const { return started_streams_; }
+
+ private:
+  struct Track {
+    bool video = false;
+    NackTracker nack;
+    bool pli_due = false;
+  };
+
+  void on_media(Track& track, std::span<const std::uint8_t> payload, bool retransmission, TimeUs now);
+
+  const RunWindow& window_;
+  std::uint16_t run_id_;
+  std::unordered_map<std::uint32_t, Track> tracks_;           // by primary SSRC
+  std::unordered_map<std::uint32_t, std::uint32_t> rtx_to_primary_;
+  std::map<std::uint8_t, std::uint8_t> rtx_apt_;
+  std::unordered_map<std::uint32_t, ReceivedStream> streams_;  // by stream id
+  LatencyHistogram latency_;
+  SinkCounters counters_;
+  std::uint32_t own_ssrc_;
+  TimeUs first_rtp_ = 0, first_keyframe_ = 0;
+  int started_streams_ = 0;
+  std::vector<std::uint16_t> due_;
+};
+
+}  // namespace bailanys::load

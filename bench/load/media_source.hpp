@@ -1,0 +1,99 @@
+// A synthetic publisher's two streams, paced on the participant's loop tick:
+// - audio: Opus-sized payloads (60-160 bytes) every 20 ms, PT 111, 48 kHz clock, with the
+//   audio-level header extension (RFC 6464) so the server's active-speaker path runs;
+// - video: VP8 frames at 30 fps sized for the configured bitrate (a keyframe four times the
+//   average), split into packets of at most 1200 bytes, each with an RFC 7741 payload
+//   descriptor (15-bit picture id, S bit on a frame's first packet) and, at the frame start,
+//   the VP8 frame header (RFC 6386 §9.1: P bit 0 and start code for keyframes). The marker bit
+//   ends a frame. A keyframe goes out first and at once after each PLI or FIR.
+// Every payload carries the probe block (probe_payload.hpp) after its codec header. Sender
+// reports (RFC 3550 §6.4.1) go out once a second per stream.
+#pragma once
+
+#include "client_sdp.hpp"
+#include "client_transport.hpp"
+#include "load_clock.hpp"
+#include "run_window.hpp"
+
+#include <array>
+#include <cstdint>
+#include <random>
+#include <span>
+#include <vector>
+
+namespace bailanys::load {
+
+struct SentStream {
+  std::uint32_t stream_id = 0;
+  bool video = false;
+  std::uint32_t ssrc = 0;
+  std::uint64_t packets = 0, bytes = 0, frames = 0, keyframes = 0;
+  std::uint64_t keyframe_requests = 0;  // PLI + FIR received for it
+  // Probe numbers of the first and last packet sent inside the window (-1: none).
+  std::int64_t window_first = -1, window_last = -1;
+  [[nodiscard]] std::uint64_t window_packets() const {
+    return window_first < 0 ? 0 : static_cast<std::uint64_t>(window_last - window_first + 1);
+  }
+};
+
+struct MediaSourceConfig {
+  std::uint16_t run_id = 0;
+  int publisher_index = 0;
+  bool audio = true;
+  bool video = true;
+  int video_kbps = 500;
+  std::uint8_t audio_level = 40;  // -dBov of our "voice"
+  std::uint32_t seed = 1;
+};
+
+class MediaSource {
+ public:
+  MediaSource(const MediaSourceConfig& config, const RunWindow& window);
+
+  [[nodiscard]] PublishStreams streams(const std::string& cname) const;
+  // After the publish answer: the header extensions the server accepted.
+  void configure(const PublishNegotiated& negotiated);
+  // Once the publish transport is ready: a keyframe now, then the regular pace.
+  void start(ClientTransport& transport, TimeUs now);
+  void on_tick(ClientTransport& transport, TimeUs now);
+  // PLI / FIR from the server.
+  void on_rtcp(ClientTransport& transport, std::span<const std::uint8_t> compound, TimeUs now);
+
+  [[nodiscard]] const SentStream& audio() const { return audio_; }
+  [[nodiscard]] const SentStream& video() const { return video_; }
+  [[nodiscard]] bool started() const { return started_; }
+
+ private:
+  struct Header {  // the RTP header a stream's packets start with, extensions included
+    std::vector<std::uint8_t> bytes;
+    std::uint16_t sequence = 0;
+    std::uint32_t timestamp_base = 0;
+  };
+
+  void send_audio(ClientTransport& transport);
+  void send_frame(ClientTransport& transport, bool keyframe);
+  // Packets are stamped with the time they leave (now_us()), not the tick's time.
+  // Writes header + payload into buffer_, sets seq/ts/marker and sends. Returns success.
+  bool send_packet(ClientTransport& transport, SentStream& stream, Header& header,
+                   std::uint32_t timestamp, bool marker, std::span<const std::uint8_t> payload);
+  void stamp(SentStream& stream, std::uint8_t* at, TimeUs now);
+  void send_reports(ClientTransport& transport, TimeUs now);
+
+  MediaSourceConfig config_;
+  const RunWindow& window_;
+  std::mt19937 random_;
+  SentStream audio_, video_;
+  Header audio_header_, video_header_;
+  PublishNegotiated negotiated_;
+  bool started_ = false;
+  TimeUs started_at_ = 0;
+  TimeUs next_audio_ = 0, next_frame_ = 0, next_report_ = 0;
+  std::uint32_t audio_frames_ = 0;
+  std::uint16_t picture_id_ = 0;
+  std::uint32_t next_number_audio_ = 0, next_number_video_ = 0;
+  std::uint32_t rtcp_ssrc_ = 0;
+  std::vector<std::uint8_t> payload_;
+  alignas(16) std::array<std::uint8_t, 1500 + rtc::srtp::kSrtpMaxOverhead> buffer_{};
+};
+
+}  // namespace bailanys::load

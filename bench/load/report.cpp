@@ -1,0 +1,170 @@
+#include "report.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace bailanys::load {
+
+using nlohmann::json;
+
+namespace {
+
+double ms(std::int64_t micros) { return static_cast<double>(micros) / 1000.0; }
+double round_to(double v, double scale) {
+  return static_cast<double>(std::llround(v * scale)) / scale;
+}
+double round3(double v) { return round_to(v, 1e3); }
+double round6(double v) { return round_to(v, 1e6); }
+
+double per_second(std::uint64_t n, double seconds) {
+  return seconds > 0 ? round3(static_cast<double>(n) / seconds) : 0.0;
+}
+
+// What the server adds: a quantile of the measured one-way latency minus the median of the
+// loopback baseline (the kernel and our own event loop), never below zero.
+double added_ms(const RunResult& r, double q) {
+  return std::max(0.0, ms(r.latency.quantile(q)) - ms(r.baseline.quantile(0.5)));
+}
+
+}  // namespace
+
+std::string result_json(const RunResult& r) {
+  json join = json::object();
+  for (const auto& name : milestone_names()) {
+    const auto it = r.join.find(name);
+    if (it == r.join.end()) continue;
+    join[name] = {{"count", it->second.count},
+                  {"p50", round3(it->second.p50)},
+                  {"p95", round3(it->second.p95)},
+                  {"max", round3(it->second.max)}};
+  }
+  json subscribers = json::array();
+  for (const auto& s : r.subscribers) {
+    subscribers.push_back(
+        {{"name", s.name},
+         {"expected", s.expected},
+         {"delivered", s.delivered},
+         {"deliveredRatio", s.expected == 0 ? 0.0 : round6(static_cast<double>(s.delivered) / static_cast<double>(s.expected))},
+         {"freezes", s.freezes},
+         {"streams", s.streams},
+         {"firstKeyframeMs", s.first_keyframe_ms ? json(round3(*s.first_keyframe_ms)) : json(nullptr)},
+         {"failed", s.failed}});
+  }
+  const std::uint64_t sent = r.sent_audio + r.sent_video;
+  const json out = {
+      {"server", r.server},
+      {"url", r.url},
+      {"room", r.room},
+      {"participants", r.participants},
+      {"publishers", r.publishers},
+      {"threads", r.threads},
+      {"durationS", r.duration_s},
+      {"videoKbps", r.audio_only ? 0 : r.video_kbps},
+      {"audioOnly", r.audio_only},
+      {"injectedLossPercent", r.loss_percent},
+      {"srtpProfile", r.srtp_profile},
+      {"warm", r.warm},
+      {"warmupS", round3(r.warmup_s)},
+      {"windowS", round3(r.window_s)},
+      {"sent",
+       {{"packets", sent},
+        {"audioPackets", r.sent_audio},
+        {"videoPackets", r.sent_video},
+        {"payloadBytes", r.sent_bytes},
+        {"packetsPerSecond", per_second(sent, r.window_s)},
+        {"keyframes", r.keyframes},
+        {"keyframeRequestsReceived", r.keyframe_requests}}},
+      {"received",
+       {{"expected", r.expected},
+        {"delivered", r.delivered},
+        {"deliveredRatio", round6(r.delivered_ratio())},
+        {"lossRatio", r.expected == 0 ? 1.0 : round6(1.0 - r.delivered_ratio())},
+        {"packetsPerSecond", per_second(r.delivered, r.window_s)},
+        {"recovered", r.recovered},
+        {"duplicates", r.duplicates},
+        {"unknownSsrc", r.unknown_ssrc},
+        {"droppedOnPurpose", r.dropped_on_purpose},
+        {"srtpErrors", r.srtp_errors}}},
+      {"nack",
+       {{"gaps", r.nack_gaps},
+        {"nackPackets", r.nack_packets},
+        {"requested", r.nack_requested},
+        {"recovered", r.recovered},
+        {"abandoned", r.nack_abandoned},
+        {"plisSent", r.plis_sent}}},
+      {"freezes", {{"count", r.freezes}, {"longestGapMs", round3(r.longest_gap_ms)}}},
+      {"latencyMs",
+       {{"samples", r.latency.count()},
+        {"mean", round3(r.latency.mean() / 1000.0)},
+        {"p50", ms(r.latency.quantile(0.50))},
+        {"p99", ms(r.latency.quantile(0.99))},
+        {"p999", ms(r.latency.quantile(0.999))},
+        {"max", ms(r.latency.max())}}},
+      {"addedLatencyMs",
+       {{"p50", round3(added_ms(r, 0.50))},
+        {"p99", round3(added_ms(r, 0.99))},
+        {"p999", round3(added_ms(r, 0.999))}}},
+      {"loopbackBaselineMs",
+       {{"samples", r.baseline.count()},
+        {"p50", ms(r.baseline.quantile(0.50))},
+        {"p99", ms(r.baseline.quantile(0.99))},
+        {"max", ms(r.baseline.max())}}},
+      {"joinMs", join},
+      {"generatorCpuPercent", round3(r.generator_cpu_percent)},
+      {"subscribers", subscribers},
+      {"errors", r.errors},
+  };
+  return out.dump(2);
+}
+
+std::string result_table(const RunResult& r) {
+  std::string t;
+  const std::uint64_t sent = r.sent_audio + r.sent_video;
+  t += fmt::format("bailanys-load against {} at {}, room {}\n", r.server, r.url, r.room);
+  t += fmt::format("  {} participants ({} publishing{}), {} thread(s), SRTP {}\n", r.participants,
+                   r.publishers,
+                   r.audio_only ? ", audio only" : fmt::format(", video {} kbit/s", r.video_kbps),
+                   r.threads, r.srtp_profile.empty() ? "(none)" : r.srtp_profile);
+  t += fmt::format("  warm-up {:.2f} s ({} of {} received every stream), window {:.2f} s{}\n",
+                   r.warmup_s, r.warm, r.participants, r.window_s,
+                   r.loss_percent > 0 ? fmt::format(", {}% loss injected at subscribers", r.loss_percent) : "");
+  t += "\n";
+  t += fmt::format("  {:<28}{:>14}\n", "sent packets (window)", sent);
+  t += fmt::format("  {:<28}{:>14.1f}\n", "  per second", per_second(sent, r.window_s));
+  t += fmt::format("  {:<28}{:>14}\n", "  audio / video", fmt::format("{} / {}", r.sent_audio, r.sent_video));
+  t += fmt::format("  {:<28}{:>14}\n", "  keyframes (requests)", fmt::format("{} ({})", r.keyframes, r.keyframe_requests));
+  t += fmt::format("  {:<28}{:>14}\n", "expected at subscribers", r.expected);
+  t += fmt::format("  {:<28}{:>14}\n", "delivered", r.delivered);
+  t += fmt::format("  {:<28}{:>14.4f}\n", "delivered ratio", r.delivered_ratio());
+  t += fmt::format("  {:<28}{:>14.1f}\n", "delivered per second", per_second(r.delivered, r.window_s));
+  t += fmt::format("  {:<28}{:>14}\n", "NACKed / recovered / lost",
+                   fmt::format("{} / {} / {}", r.nack_gaps, r.recovered, r.nack_abandoned));
+  t += fmt::format("  {:<28}{:>14}\n", "freezes (> 500 ms)", r.freezes);
+  t += fmt::format("  {:<28}{:>14.1f}\n", "longest video gap, ms", r.longest_gap_ms);
+  t += fmt::format("  {:<28}{:>14}\n", "latency ms p50/p99/p99.9",
+                   fmt::format("{:.2f}/{:.2f}/{:.2f}", ms(r.latency.quantile(0.5)),
+                               ms(r.latency.quantile(0.99)), ms(r.latency.quantile(0.999))));
+  t += fmt::format("  {:<28}{:>14.2f}\n", "latency max, ms", ms(r.latency.max()));
+  t += fmt::format("  {:<28}{:>14}\n", "added ms p50/p99/p99.9",
+                   fmt::format("{:.2f}/{:.2f}/{:.2f}", added_ms(r, 0.5), added_ms(r, 0.99), added_ms(r, 0.999)));
+  t += fmt::format("  {:<28}{:>14}\n", "loopback baseline p50/p99",
+                   fmt::format("{:.3f}/{:.3f}", ms(r.baseline.quantile(0.5)), ms(r.baseline.quantile(0.99))));
+  t += fmt::format("  {:<28}{:>14.1f}\n", "generator CPU, % of a core", r.generator_cpu_percent);
+  t += "\n  join, ms after start        count      p50      p95      max\n";
+  for (const auto& name : milestone_names()) {
+    const auto it = r.join.find(name);
+    if (it == r.join.end()) continue;
+    t += fmt::format("  {:<26}{:>7}{:>9.1f}{:>9.1f}{:>9.1f}\n", name, it->second.count, it->second.p50,
+                     it->second.p95, it->second.max);
+  }
+  if (!r.errors.empty()) {
+    t += "\n  errors:\n";
+    for (const auto& e : r.errors) t += "    " + e + "\n";
+  }
+  return t;
+}
+
+}  // namespace bailanys::load

@@ -1,0 +1,69 @@
+// The result of a run, and how it is printed: one JSON object (--json) or a readable table.
+#pragma once
+
+#include "latency_histogram.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bailanys::load {
+
+// A join step over all participants that reached it, in milliseconds.
+struct MilestoneSummary {
+  int count = 0;  // participants that reached it
+  double p50 = 0, p95 = 0, max = 0;
+};
+
+struct SubscriberSummary {
+  std::string name;
+  std::uint64_t expected = 0, delivered = 0;
+  std::uint64_t freezes = 0;
+  std::optional<double> first_keyframe_ms;  // after the participant started
+  int streams = 0;                          // publisher streams it received
+  bool failed = false;
+};
+
+struct RunResult {
+  std::string server, url, room, srtp_profile;
+  int participants = 0, publishers = 0, threads = 0, video_kbps = 0;
+  bool audio_only = false;
+  double duration_s = 0, loss_percent = 0;
+  int warm = 0;              // participants that received every stream before the window
+  double warmup_s = 0;       // from start until the window opened
+  double window_s = 0;       // measured window length
+  // Sent by publishers inside the window.
+  std::uint64_t sent_audio = 0, sent_video = 0, sent_bytes = 0, keyframes = 0, keyframe_requests = 0;
+  // Received by subscribers (packets of the window, each counted once per subscriber).
+  std::uint64_t expected = 0, delivered = 0, recovered = 0;
+  std::uint64_t duplicates = 0, unknown_ssrc = 0, dropped_on_purpose = 0, srtp_errors = 0;
+  std::uint64_t nack_packets = 0, nack_requested = 0, nack_gaps = 0, nack_abandoned = 0, plis_sent = 0;
+  std::uint64_t freezes = 0;
+  double longest_gap_ms = 0;
+  LatencyHistogram latency;
+  LatencyHistogram baseline;  // loopback without a server (loopback_baseline.hpp)
+  std::map<std::string, MilestoneSummary> join;  // by milestone name, in the order of kMilestones
+  std::vector<SubscriberSummary> subscribers;
+  double generator_cpu_percent = 0;  // of one core, during the window
+  std::vector<std::string> errors;
+
+  [[nodiscard]] double delivered_ratio() const {
+    return expected == 0 ? 0.0 : static_cast<double>(delivered) / static_cast<double>(expected);
+  }
+};
+
+// Milestone names in join order (the keys of RunResult::join).
+inline const std::vector<std::string>& milestone_names() {
+  static const std::vector<std::string> names = {
+      "wsOpen",     "welcome",     "subscribeOffer", "publishAnswer", "receiveIce",
+      "receiveDtls", "publishIce", "publishDtls",    "firstRtp",      "firstKeyframe",
+      "allStreams"};
+  return names;
+}
+
+std::string result_json(const RunResult& r);
+std::string result_table(const RunResult& r);
+
+}  // namespace bailanys::load
