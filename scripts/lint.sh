@@ -4,7 +4,7 @@
 # The older modules are not linted yet (noted in docs/DESIGN.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-files=$(ls src/rtc/*/*.cpp src/sdp/*.cpp src/sfu/*.cpp src/net/*.cpp src/common/*.cpp)
+files=$(ls src/rtc/*/*.cpp src/sdp/*.cpp src/sfu/*.cpp src/sfu/*/*.cpp src/net/*.cpp src/common/*.cpp)
 # Two files per process, two processes: both cores busy.
 findings=$(printf '%s\n' $files | xargs -P2 -n2 clang-tidy -p build --quiet 2>/dev/null |
   grep -E "(warning|error):" || true)
