@@ -41,15 +41,17 @@ sdp::Direction receive_only(const sdp::MediaSection& offered) {
 // Each named track must be an m-section of the offer that sends, of the source's kind: a
 // microphone is audio, a camera or a screen video.
 std::string sources_problem(const sdp::Answer& answer, const TrackSources& sources) {
-  for (const auto& [mid, source] : sources) {
+  for (const auto& entry : sources) {
+    const std::string& mid = entry.first;
+    const std::string& source = entry.second;
     const auto section = std::find_if(answer.sections.begin(), answer.sections.end(),
-                                      [&](const auto& s) { return s.mid == mid; });
+                                      [&mid](const auto& s) { return s.mid == mid; });
     if (section == answer.sections.end() || section->direction != sdp::Direction::RecvOnly) {
-      return "tracks names mid " + mid + ", which the offer does not send";
+      return fmt::format("tracks names mid {}, which the offer does not send", mid);
     }
     const auto kind = source == "mic" ? sdp::MediaKind::Audio : sdp::MediaKind::Video;
     if (section->kind != kind) {
-      return "mid " + mid + " is " + std::string(sdp::to_string(section->kind)) + ", not a " + source;
+      return fmt::format("mid {} is {}, not a {}", mid, sdp::to_string(section->kind), source);
     }
   }
   return {};
