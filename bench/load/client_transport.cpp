@@ -38,8 +38,8 @@ ClientTransport::ClientTransport(net::MediaLoop& loop,
   // what a load run uses, and connect() rebinds for an IPv6 server).
   socket_ = std::make_unique<net::UdpSocket>(
       loop, *SocketAddress::parse("127.0.0.1", 0),
-      [this](std::span<std::uint8_t> buffer, std::size_t size, const SocketAddress& /*from*/) {
-        on_datagram(buffer, size);
+      [this](std::span<std::uint8_t> buffer, std::size_t size, const SocketAddress& from) {
+        on_datagram(buffer, size, from);
       });
   loop_ = &loop;
 }
@@ -52,8 +52,8 @@ void ClientTransport::connect(const RemoteTransport& remote, TimeUs now) {
   if (remote.address.is_v6()) {
     socket_ = std::make_unique<net::UdpSocket>(
         *loop_, loopback_like(remote.address),
-        [this](std::span<std::uint8_t> buffer, std::size_t size, const SocketAddress& /*from*/) {
-          on_datagram(buffer, size);
+        [this](std::span<std::uint8_t> buffer, std::size_t size, const SocketAddress& from) {
+          on_datagram(buffer, size, from);
         });
   }
   socket_->start();
@@ -90,13 +90,13 @@ void ClientTransport::on_tick(TimeUs now) {
   if (const auto at = dtls_.next_timeout(); at && *at <= to_ms(now)) dtls_.handle_timeout(to_ms(now));
 }
 
-void ClientTransport::on_datagram(std::span<std::uint8_t> buffer, std::size_t size) {
+void ClientTransport::on_datagram(std::span<std::uint8_t> buffer, std::size_t size, const SocketAddress& from) {
   if (closed_) return;
   const TimeUs now = now_us();
   now_ = now;
   counters_.bytes_in += size;
   const std::span<std::uint8_t> packet = buffer.first(size);
-  if (stun::looks_like_stun(packet)) return on_stun(packet, now);
+  if (stun::looks_like_stun(packet)) return on_stun(packet, from, now);
   if (rtc::dtls::looks_like_dtls(packet)) return dtls_.handle_packet(packet, to_ms(now));
   if (!rtc::rtp::looks_like_rtp_or_rtcp(packet) || !srtp_in_) {
     ++counters_.malformed;
@@ -135,8 +135,11 @@ void ClientTransport::on_datagram(std::span<std::uint8_t> buffer, std::size_t si
   listener_.on_rtp(*this, *rtp, now);
 }
 
-void ClientTransport::on_stun(std::span<const std::uint8_t> packet, TimeUs now) {
+void ClientTransport::on_stun(std::span<const std::uint8_t> packet, const SocketAddress& from, TimeUs now) {
   const auto message = stun::parse_stun(packet);
+  if (message && message->method == stun::kBindingMethod && message->message_class == stun::StunClass::Request) {
+    return answer_check(packet, *message, from);
+  }
   if (!message || message->method != stun::kBindingMethod || !pending_check_ ||
       message->transaction_id != *pending_check_) {
     ++counters_.malformed;
@@ -156,6 +159,23 @@ void ClientTransport::on_stun(std::span<const std::uint8_t> packet, TimeUs now) 
   if (closed_) return;
   // RFC 8842 §4: the DTLS client starts once ICE has a pair.
   dtls_.start(rtc::dtls::DtlsRole::Client, to_ms(now));
+}
+
+// A full ICE agent (Janus's libnice, even in its lite mode) takes a pair only once its own
+// (triggered) check on it succeeds: answer Binding requests for our credentials (RFC 8445
+// §7.3). The role stays ours (controlling); the pair is the one we already use.
+void ClientTransport::answer_check(std::span<const std::uint8_t> packet, const stun::StunMessage& request,
+                                   const SocketAddress& from) {
+  if (!remote_ || !request.username || request.username->rfind(local_ice_.ufrag + ":", 0) != 0 ||
+      !stun::check_integrity(packet, request, stun::as_bytes(local_ice_.pwd))) {
+    ++counters_.malformed;
+    return;
+  }
+  const auto response = stun::StunBuilder(stun::kBindingMethod, stun::StunClass::SuccessResponse,
+                                          request.transaction_id)
+                            .xor_mapped_address(from)
+                            .finish(stun::as_bytes(local_ice_.pwd), true);
+  send_raw(response);
 }
 
 bool ClientTransport::send_rtp(std::span<std::uint8_t> buffer, std::size_t size) {

@@ -1,6 +1,7 @@
 // One WebRTC transport in the browser's role, made of the server's own engines turned around:
 // ICE controlling with aggressive nomination (USE-CANDIDATE on the first check, RFC 8445 §8.1.1)
-// towards the ICE-lite server, then consent checks (RFC 7675); DTLS client (RFC 5763: we are
+// towards the server, then consent checks (RFC 7675), answering the server's own checks when it
+// is a full agent (Janus); DTLS client (RFC 5763: we are
 // a=setup:active); SRTP/SRTCP both ways with the exported keys. Its own UDP socket on the
 // participant's MediaLoop, sending only to the server's UDP candidate.
 //
@@ -94,8 +95,10 @@ class ClientTransport final : rtc::dtls::DtlsListener {
   [[nodiscard]] const std::string& name() const { return name_; }
 
  private:
-  void on_datagram(std::span<std::uint8_t> buffer, std::size_t size);
-  void on_stun(std::span<const std::uint8_t> packet, TimeUs now);
+  void on_datagram(std::span<std::uint8_t> buffer, std::size_t size, const SocketAddress& from);
+  void on_stun(std::span<const std::uint8_t> packet, const SocketAddress& from, TimeUs now);
+  void answer_check(std::span<const std::uint8_t> packet, const rtc::stun::StunMessage& request,
+                    const SocketAddress& from);
   void send_check(bool nominate, TimeUs now);
   void send_raw(std::span<const std::uint8_t> datagram);
 

@@ -11,11 +11,17 @@ std::string ServerAddress::host_port() const {
 
 std::optional<ServerAddress> parse_server_url(const std::string& url, std::string& error) {
   constexpr std::string_view kScheme = "http://";
-  if (url.rfind(kScheme, 0) != 0) {
-    error = "--url must start with http:// (https is not supported by the load generator)";
+  constexpr std::string_view kWsScheme = "ws://";  // Janus's WebSocket transport
+  std::size_t scheme = 0;
+  if (url.rfind(kScheme, 0) == 0) {
+    scheme = kScheme.size();
+  } else if (url.rfind(kWsScheme, 0) == 0) {
+    scheme = kWsScheme.size();
+  } else {
+    error = "--url must start with http:// or ws:// (no TLS: the load generator stays on this machine)";
     return std::nullopt;
   }
-  std::string rest = url.substr(kScheme.size());
+  std::string rest = url.substr(scheme);
   if (const auto slash = rest.find('/'); slash != std::string::npos) {
     if (rest.substr(slash) != "/") {
       error = "--url takes no path: http://HOST:PORT";
@@ -55,6 +61,7 @@ std::optional<ServerAddress> parse_server_url(const std::string& url, std::strin
 }
 
 std::string options_problem(const LoadOptions& o) {
+  if (o.server != "bailanys" && o.server != "janus") return "--server must be bailanys or janus";
   if (o.participants < 2) {
     return "--participants must be at least 2: a publisher's own tracks are not sent back to it";
   }

@@ -10,8 +10,9 @@ namespace bailanys::load {
 enum class SrtpChoice : std::uint8_t { Any, Gcm, AesCm };
 
 struct LoadOptions {
+  std::string server = "bailanys";  // or "janus" (VideoRoom over the Janus WebSocket API)
   std::string url = "http://127.0.0.1:8080";
-  std::string room;  // empty: sign up a throwaway account and create a room
+  std::string room;  // empty: sign up a throwaway account and create a room (Janus: create one)
   int participants = 4;
   int publishers = -1;  // -1: everyone publishes
   double duration_s = 10;
@@ -26,7 +27,8 @@ struct LoadOptions {
   std::string name = "load";   // display names are <name>-<index>
 };
 
-// Where the server is, from --url (http only: a load run stays on one machine).
+// Where the server is, from --url (http:// or, for Janus's WebSocket transport, ws://; no TLS:
+// a load run stays on one machine).
 struct ServerAddress {
   std::string host;  // as written ("127.0.0.1", "localhost", "[::1]" without brackets)
   std::uint16_t port = 80;
@@ -34,7 +36,7 @@ struct ServerAddress {
   [[nodiscard]] std::string origin() const { return "http://" + host_port(); }
 };
 
-// nullopt with `error` set for anything but http://HOST[:PORT][/].
+// nullopt with `error` set for anything but http://HOST[:PORT][/] or ws://HOST[:PORT][/].
 std::optional<ServerAddress> parse_server_url(const std::string& url, std::string& error);
 
 // One sentence when the options cannot work together; empty when they can.

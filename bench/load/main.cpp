@@ -2,6 +2,7 @@
 // See bench/load/README.md.
 #include "bailanys_signaling.hpp"
 #include "common/random.hpp"
+#include "janus_signaling.hpp"
 #include "load_options.hpp"
 #include "load_run.hpp"
 #include "report.hpp"
@@ -11,6 +12,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <memory>
 
 using namespace bailanys::load;
 
@@ -43,8 +45,11 @@ int main(int argc, char** argv) {
                "own engines) join one room of a running server, publish Opus-sized audio and VP8-framed\n"
                "video, and measure what the server delivers: delivered ratio, NACK recovery, freezes,\n"
                "one-way latency and join times. Everything stays on this machine."};
-  app.add_option("--url", o.url, "the server, http://HOST:PORT")->capture_default_str();
-  app.add_option("--room", o.room, "an existing room code (it must allow guests); default: sign up and create one");
+  app.add_option("--server", o.server, "the server's kind: bailanys, or janus (VideoRoom plugin)")->capture_default_str();
+  app.add_option("--url", o.url, "the server, http://HOST:PORT (Janus: its WebSocket transport, ws://HOST:PORT)")
+      ->capture_default_str();
+  app.add_option("--room", o.room,
+                 "an existing room code (it must allow guests; Janus: a VideoRoom id); default: create one");
   app.add_option("--participants,-n", o.participants, "participants in the room")->capture_default_str();
   app.add_option("--publishers", o.publishers, "how many of them publish (the rest only listen); default: all");
   app.add_option("--duration", o.duration_s, "seconds measured once everyone receives everything")->capture_default_str();
@@ -77,7 +82,13 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::warn);  // the engines log at debug/info
   bailanys::init_crypto();
   try {
-    BailanysAdapter signaling(*server, o.room);
+    std::unique_ptr<SignalingAdapter> adapter;
+    if (o.server == "janus") {
+      adapter = std::make_unique<JanusAdapter>(*server, o.room, publisher_count(o));
+    } else {
+      adapter = std::make_unique<BailanysAdapter>(*server, o.room);
+    }
+    SignalingAdapter& signaling = *adapter;
     signaling.prepare();
     const RunResult r = run_load(o, signaling, o.json);
     std::fputs((o.json ? result_json(r) + "\n" : result_table(r)).c_str(), stdout);
