@@ -2,20 +2,15 @@
 
 #include "common/random.hpp"
 #include "http_client.hpp"
+#include "json_websocket.hpp"
 
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
 
-#include <deque>
 #include <stdexcept>
 
 namespace bailanys::load {
 
-namespace beast = boost::beast;
-namespace websocket = beast::websocket;
 namespace asio = boost::asio;
 using nlohmann::json;
 
@@ -47,22 +42,15 @@ class BailanysSession final : public SignalingSession {
  public:
   BailanysSession(asio::io_context& io, SignalingListener& listener, ServerAddress server,
                   std::string room, std::string name)
-      : io_(io), listener_(listener), server_(std::move(server)), room_(std::move(room)),
-        name_(std::move(name)), ws_(io), ping_timer_(io) {}
+      : listener_(listener),
+        room_(std::move(room)),
+        name_(std::move(name)),
+        ws_(io, server, {"/ws", server.origin(), ""},
+            {[this] { on_open(); }, [this](const std::string& text) { on_message(text); },
+             [this](const std::string& code, const std::string& message) { fail(code, message); }}),
+        ping_timer_(io) {}
 
-  void start() override {
-    asio::ip::tcp::resolver resolver(io_);
-    beast::error_code ec;
-    const auto endpoints = resolver.resolve(server_.host, std::to_string(server_.port), ec);
-    if (ec || endpoints.empty()) return fail("connect", "cannot resolve " + server_.host);
-    beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(10));
-    beast::get_lowest_layer(ws_).async_connect(
-        endpoints, [this](beast::error_code e, const asio::ip::tcp::endpoint&) {
-          if (closed_) return;
-          if (e) return fail("connect", "cannot connect to " + server_.host_port() + ": " + e.message());
-          on_connected();
-        });
-  }
+  void start() override { ws_.connect(); }
 
   void publish(const std::string& offer_sdp, const std::map<std::string, std::string>& sources) override {
     json tracks = json::object();
@@ -84,50 +72,16 @@ class BailanysSession final : public SignalingSession {
     if (closed_) return;
     closed_ = true;
     ping_timer_.cancel();
-    beast::error_code ignored;
-    if (open_) {
-      // A clean close removes the participant at once (docs/PROTOCOL.md, "Leaving").
-      ws_.async_close(websocket::close_code::normal, [](beast::error_code) {});
-    } else {
-      beast::get_lowest_layer(ws_).socket().close(ignored);
-    }
+    // A clean close removes the participant at once (docs/PROTOCOL.md, "Leaving").
+    ws_.close();
   }
 
  private:
-  void on_connected() {
-    beast::get_lowest_layer(ws_).expires_never();
-    // As browsers do: several small frames in a row (media.join, media.publish, media.state)
-    // must not wait for the server's delayed ACK (Nagle).
-    beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().set_option(asio::ip::tcp::no_delay(true), ignored);
-    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
-    const std::string origin = server_.origin();
-    ws_.set_option(websocket::stream_base::decorator([origin](websocket::request_type& req) {
-      req.set(beast::http::field::origin, origin);
-      req.set(beast::http::field::user_agent, "bailanys-load");
-    }));
-    ws_.read_message_max(1 << 20);
-    ws_.async_handshake(server_.host_port(), "/ws", [this](beast::error_code e) {
-      if (closed_) return;
-      if (e) return fail("handshake", "WebSocket upgrade refused: " + e.message());
-      open_ = true;
-      listener_.on_signaling_open();
-      if (closed_) return;
-      send({{"type", "hello"}, {"v", 2}, {"room", room_}, {"name", name_}});
-      read();
-      arm_ping();
-    });
-  }
-
-  void read() {
-    ws_.async_read(buffer_, [this](beast::error_code e, std::size_t) {
-      if (closed_) return;
-      if (e) return fail("socket", "the WebSocket closed: " + e.message());
-      const std::string text = beast::buffers_to_string(buffer_.data());
-      buffer_.consume(buffer_.size());
-      on_message(text);
-      if (!closed_) read();
-    });
+  void on_open() {
+    listener_.on_signaling_open();
+    if (closed_) return;
+    send({{"type", "hello"}, {"v", 2}, {"room", room_}, {"name", name_}});
+    arm_ping();
   }
 
   void on_message(const std::string& text) {
@@ -164,30 +118,11 @@ class BailanysSession final : public SignalingSession {
     }
   }
 
-  void send(const json& msg) {
-    if (closed_ || !open_) return;
-    outbox_.push_back(msg.dump());
-    if (!writing_) write_next();
-  }
-
-  void write_next() {
-    if (outbox_.empty() || closed_) {
-      writing_ = false;
-      return;
-    }
-    writing_ = true;
-    ws_.text(true);
-    ws_.async_write(asio::buffer(outbox_.front()), [this](beast::error_code e, std::size_t) {
-      if (closed_) return;
-      if (e) return fail("socket", "sending failed: " + e.message());
-      outbox_.pop_front();
-      write_next();
-    });
-  }
+  void send(const json& msg) { ws_.send(msg); }
 
   void arm_ping() {
     ping_timer_.expires_after(kPingInterval);
-    ping_timer_.async_wait([this](beast::error_code e) {
+    ping_timer_.async_wait([this](boost::system::error_code e) {
       if (e || closed_) return;
       send({{"type", "ping"}});
       arm_ping();
@@ -199,17 +134,11 @@ class BailanysSession final : public SignalingSession {
     listener_.on_signaling_error(code, message, true);
   }
 
-  asio::io_context& io_;
   SignalingListener& listener_;
-  ServerAddress server_;
   std::string room_;
   std::string name_;
-  websocket::stream<beast::tcp_stream> ws_;
-  beast::flat_buffer buffer_;
+  JsonWebSocket ws_;
   asio::steady_timer ping_timer_;
-  std::deque<std::string> outbox_;
-  bool writing_ = false;
-  bool open_ = false;
   bool closed_ = false;
 };
 

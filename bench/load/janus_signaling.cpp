@@ -3,6 +3,7 @@
 #include "janus_signaling.hpp"
 
 #include "common/random.hpp"
+#include "json_websocket.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -10,7 +11,6 @@
 #include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
 
-#include <deque>
 #include <functional>
 #include <map>
 #include <stdexcept>
@@ -109,22 +109,15 @@ class JanusSession final : public SignalingSession {
  public:
   JanusSession(asio::io_context& io, SignalingListener& listener, ServerAddress server,
                std::uint64_t room, std::string name)
-      : io_(io), listener_(listener), server_(std::move(server)), room_(room),
-        name_(std::move(name)), ws_(io), keepalive_timer_(io) {}
+      : listener_(listener),
+        room_(room),
+        name_(std::move(name)),
+        ws_(io, std::move(server), {"/", "", kSubprotocol},
+            {[this] { on_open(); }, [this](const std::string& text) { on_message(text); },
+             [this](const std::string& code, const std::string& message) { fail(code, message); }}),
+        keepalive_timer_(io) {}
 
-  void start() override {
-    asio::ip::tcp::resolver resolver(io_);
-    beast::error_code ec;
-    const auto endpoints = resolver.resolve(server_.host, std::to_string(server_.port), ec);
-    if (ec || endpoints.empty()) return fail("connect", "cannot resolve " + server_.host);
-    beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(10));
-    beast::get_lowest_layer(ws_).async_connect(
-        endpoints, [this](beast::error_code e, const asio::ip::tcp::endpoint&) {
-          if (closed_) return;
-          if (e) return fail("connect", "cannot connect to " + server_.host_port() + ": " + e.message());
-          on_connected();
-        });
-  }
+  void start() override { ws_.connect(); }
 
   void publish(const std::string& offer_sdp, const std::map<std::string, std::string>& sources) override {
     bool audio = false, video = false;
@@ -163,42 +156,25 @@ class JanusSession final : public SignalingSession {
     if (closed_) return;
     closed_ = true;
     keepalive_timer_.cancel();
-    beast::error_code ignored;
-    if (open_) {
-      // Janus destroys the sessions of a WebSocket that goes away (hang-up, leaving events).
-      ws_.async_close(websocket::close_code::normal, [](beast::error_code) {});
-    } else {
-      beast::get_lowest_layer(ws_).socket().close(ignored);
-    }
+    // Janus destroys the sessions of a WebSocket that goes away (hang-up, leaving events).
+    ws_.close();
   }
 
  private:
   using Reply = std::function<void(const json&)>;
 
-  void on_connected() {
-    beast::get_lowest_layer(ws_).expires_never();
-    beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().set_option(asio::ip::tcp::no_delay(true), ignored);
-    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
-    decorate(ws_);
-    ws_.read_message_max(1 << 20);
-    ws_.async_handshake(server_.host_port(), "/", [this](beast::error_code e) {
-      if (closed_) return;
-      if (e) return fail("handshake", "WebSocket upgrade refused (subprotocol janus-protocol): " + e.message());
-      open_ = true;
-      listener_.on_signaling_open();
-      if (closed_) return;
-      read();
-      core({{"janus", "create"}}, [this](const json& msg) {
-        session_id_ = msg.at("data").at("id").get<std::uint64_t>();
-        arm_keepalive();
-        attach([this](std::uint64_t handle) {
-          publisher_handle_ = handle;
-          const json join = {{"request", "join"}, {"ptype", "publisher"}, {"room", room_}, {"display", name_}};
-          plugin_message(publisher_handle_, join, json(), [this](const json& reply) {
-            if (plugin_error(reply)) return fail("join", "Janus refused the join: " + janus_error(reply));
-            // The "joined" event itself is handled in on_event (it may list publishers).
-          });
+  void on_open() {
+    listener_.on_signaling_open();
+    if (closed_) return;
+    core({{"janus", "create"}}, [this](const json& msg) {
+      session_id_ = msg.at("data").at("id").get<std::uint64_t>();
+      arm_keepalive();
+      attach([this](std::uint64_t handle) {
+        publisher_handle_ = handle;
+        const json join = {{"request", "join"}, {"ptype", "publisher"}, {"room", room_}, {"display", name_}};
+        plugin_message(publisher_handle_, join, json(), [this](const json& reply) {
+          if (plugin_error(reply)) return fail("join", "Janus refused the join: " + janus_error(reply));
+          // The "joined" event itself is handled in on_event (it may list publishers).
         });
       });
     });
@@ -232,17 +208,6 @@ class JanusSession final : public SignalingSession {
   void end_of_candidates(std::uint64_t handle) {
     send({{"janus", "trickle"}, {"session_id", session_id_}, {"handle_id", handle},
           {"transaction", new_transaction()}, {"candidate", {{"completed", true}}}});
-  }
-
-  void read() {
-    ws_.async_read(buffer_, [this](beast::error_code e, std::size_t) {
-      if (closed_) return;
-      if (e) return fail("socket", "the WebSocket closed: " + e.message());
-      const std::string text = beast::buffers_to_string(buffer_.data());
-      buffer_.consume(buffer_.size());
-      on_message(text);
-      if (!closed_) read();
-    });
   }
 
   void on_message(const std::string& text) {
@@ -351,26 +316,7 @@ class JanusSession final : public SignalingSession {
     });
   }
 
-  void send(const json& msg) {
-    if (closed_ || !open_) return;
-    outbox_.push_back(msg.dump());
-    if (!writing_) write_next();
-  }
-
-  void write_next() {
-    if (outbox_.empty() || closed_) {
-      writing_ = false;
-      return;
-    }
-    writing_ = true;
-    ws_.text(true);
-    ws_.async_write(asio::buffer(outbox_.front()), [this](beast::error_code e, std::size_t) {
-      if (closed_) return;
-      if (e) return fail("socket", "sending failed: " + e.message());
-      outbox_.pop_front();
-      write_next();
-    });
-  }
+  void send(const json& msg) { ws_.send(msg); }
 
   void arm_keepalive() {
     keepalive_timer_.expires_after(kKeepaliveInterval);
@@ -386,15 +332,11 @@ class JanusSession final : public SignalingSession {
     listener_.on_signaling_error(code, message, true);
   }
 
-  asio::io_context& io_;
   SignalingListener& listener_;
-  ServerAddress server_;
   std::uint64_t room_;
   std::string name_;
-  websocket::stream<beast::tcp_stream> ws_;
-  beast::flat_buffer buffer_;
+  JsonWebSocket ws_;
   asio::steady_timer keepalive_timer_;
-  std::deque<std::string> outbox_;
   std::map<std::string, Reply> pending_;  // transaction -> what to do with its answer
   std::uint64_t session_id_ = 0;
   std::uint64_t publisher_handle_ = 0;
@@ -407,8 +349,6 @@ class JanusSession final : public SignalingSession {
   bool subscriber_joined_ = false;
   bool negotiating_ = false;  // a join/update sent, its offer not yet answered and started
   bool sent_subscriber_candidates_ = false;
-  bool writing_ = false;
-  bool open_ = false;
   bool closed_ = false;
 };
 
