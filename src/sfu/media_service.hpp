@@ -40,6 +40,12 @@ class MediaService {
                        TrackSources sources) = 0;
   virtual void subscribe_answer(RoomId room, std::string participant_id, std::string answer_sdp,
                                 std::uint64_t version) = 0;
+  // Adaptive quality (issue 5): which tiles the subscriber shows and how large (replaces the
+  // previous view; tracks not listed count as visible thumbnails), its own preferences, and the
+  // owner's cap for the room.
+  virtual void set_view(RoomId room, std::string participant_id, std::vector<TileView> tiles) = 0;
+  virtual void set_receive_prefs(RoomId room, std::string participant_id, ReceivePrefs prefs) = 0;
+  virtual void set_video_cap(RoomId room, VideoCap cap) = 0;
 };
 
 }  // namespace bailanys::sfu

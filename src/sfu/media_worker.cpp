@@ -188,6 +188,28 @@ void MediaWorker::subscribe_answer(RoomId room, std::string participant_id, std:
             });
 }
 
+void MediaWorker::set_view(RoomId room, std::string participant_id, std::vector<TileView> tiles) {
+  loop_.post([this, room, participant_id = std::move(participant_id), tiles = std::move(tiles)] {
+    if (const auto it = rooms_.find(room); it != rooms_.end()) {
+      it->second->set_view(participant_id, tiles, steady_now_ms());
+    }
+  });
+}
+
+void MediaWorker::set_receive_prefs(RoomId room, std::string participant_id, ReceivePrefs prefs) {
+  loop_.post([this, room, participant_id = std::move(participant_id), prefs = std::move(prefs)] {
+    if (const auto it = rooms_.find(room); it != rooms_.end()) {
+      it->second->set_receive_prefs(participant_id, prefs, steady_now_ms());
+    }
+  });
+}
+
+void MediaWorker::set_video_cap(RoomId room, VideoCap cap) {
+  loop_.post([this, room, cap] {
+    if (const auto it = rooms_.find(room); it != rooms_.end()) it->second->set_video_cap(cap, steady_now_ms());
+  });
+}
+
 std::unique_ptr<rtc::transport::WebRtcTransport> MediaWorker::create_transport(
     rtc::transport::WebRtcTransportListener& listener) {
   auto transport = std::make_unique<rtc::transport::WebRtcTransport>(next_transport_id_++,

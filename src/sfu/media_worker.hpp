@@ -57,6 +57,11 @@ class MediaWorker final : public rtc::transport::PacketSink, private RoomHost {
                TrackSources sources);
   void subscribe_answer(RoomId room, std::string participant_id, std::string answer_sdp,
                         std::uint64_t version);
+  // Adaptive quality: ignored when the room or participant has no media (the hub sends the
+  // room's cap again after each media.join).
+  void set_view(RoomId room, std::string participant_id, std::vector<TileView> tiles);
+  void set_receive_prefs(RoomId room, std::string participant_id, ReceivePrefs prefs);
+  void set_video_cap(RoomId room, VideoCap cap);
   [[nodiscard]] std::size_t load() const { return load_.load(std::memory_order_relaxed); }
   [[nodiscard]] std::uint16_t udp_port() const { return udp_port_; }
   [[nodiscard]] std::uint16_t tcp_port() const { return tcp_port_; }

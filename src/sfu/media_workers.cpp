@@ -78,4 +78,16 @@ void MediaWorkers::subscribe_answer(RoomId room, std::string participant_id,
   unavailable(room, participant_id, "media.subscribeAnswer");
 }
 
+void MediaWorkers::set_view(RoomId room, std::string participant_id, std::vector<TileView> tiles) {
+  if (auto* w = worker_for(room)) w->set_view(room, std::move(participant_id), std::move(tiles));
+}
+
+void MediaWorkers::set_receive_prefs(RoomId room, std::string participant_id, ReceivePrefs prefs) {
+  if (auto* w = worker_for(room)) w->set_receive_prefs(room, std::move(participant_id), std::move(prefs));
+}
+
+void MediaWorkers::set_video_cap(RoomId room, VideoCap cap) {
+  if (auto* w = worker_for(room)) w->set_video_cap(room, cap);
+}
+
 }  // namespace bailanys::sfu

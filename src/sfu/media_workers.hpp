@@ -25,6 +25,9 @@ class MediaWorkers final : public MediaService {
                TrackSources sources) override;
   void subscribe_answer(RoomId room, std::string participant_id, std::string answer_sdp,
                         std::uint64_t version) override;
+  void set_view(RoomId room, std::string participant_id, std::vector<TileView> tiles) override;
+  void set_receive_prefs(RoomId room, std::string participant_id, ReceivePrefs prefs) override;
+  void set_video_cap(RoomId room, VideoCap cap) override;
 
   [[nodiscard]] const std::vector<std::unique_ptr<MediaWorker>>& workers() const { return workers_; }
 

@@ -44,6 +44,10 @@ class Room {
                const TrackSources& sources, TimeMs now);
   void subscribe_answer(const std::string& participant_id, const std::string& answer_sdp,
                         std::uint64_t version, TimeMs now);
+  // Adaptive quality (room_allocate.cpp).
+  void set_view(const std::string& participant_id, const std::vector<TileView>& tiles, TimeMs now);
+  void set_receive_prefs(const std::string& participant_id, const ReceivePrefs& prefs, TimeMs now);
+  void set_video_cap(VideoCap cap, TimeMs now);
   void on_timer(TimeMs now);
   // Closes every transport (server shutdown).
   void close();
@@ -106,6 +110,7 @@ class Room {
   KeyframeRequestLimiter keyframes_;
   std::uint32_t rtcp_ssrc_;  // the sender SSRC of our own RTCP (PLI)
   RoomCounters counters_;
+  VideoCap video_cap_ = VideoCap::High;
   alignas(16) std::array<std::uint8_t, 2048 + 256> scratch_{};
 };
 

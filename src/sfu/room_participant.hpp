@@ -55,6 +55,12 @@ struct Room::Participant {
   bool offer_dirty = false;
   bool receive_remote_set = false;
   std::optional<sdp::SessionDescription> last_offer;
+
+  // Adaptive quality (room_allocate.cpp): what the subscriber shows and wants.
+  std::vector<TileView> view;  // the last media.view
+  bool view_known = false;     // false: every track counts as a visible thumbnail
+  ReceivePrefs prefs;
+  bool allocation_dirty = true;
 };
 
 }  // namespace bailanys::sfu

@@ -196,6 +196,8 @@ void Hub::on_media_event(const sfu::RoomEvent& e) {
                                  "media.join"));
     }
     case Type::Speaker:
+    case Type::Quality:
+    case Type::Receiving:
       return;
   }
 }

@@ -32,6 +32,17 @@ class RecordingMedia final : public sfu::MediaService {
                         std::uint64_t version) override {
     commands.push_back({"answer", std::move(participant_id), std::move(answer_sdp), {}, version});
   }
+  void set_view(sfu::RoomId /*room*/, std::string participant_id,
+                std::vector<sfu::TileView> /*tiles*/) override {
+    commands.push_back({"view", std::move(participant_id), {}, {}, 0});
+  }
+  void set_receive_prefs(sfu::RoomId /*room*/, std::string participant_id,
+                         sfu::ReceivePrefs /*prefs*/) override {
+    commands.push_back({"prefs", std::move(participant_id), {}, {}, 0});
+  }
+  void set_video_cap(sfu::RoomId /*room*/, sfu::VideoCap /*cap*/) override {
+    commands.push_back({"cap", {}, {}, {}, 0});
+  }
   std::vector<Command> commands;
 };
 
