@@ -78,7 +78,7 @@ void BM_DownTrackForward(benchmark::State& state) {
     auto parsed = rtc::rtp::RtpPacket::parse(packet);
     parsed->set_sequence(seq++);
     parsed->set_timestamp(parsed->timestamp() + 3000);
-    const auto size = down.forward(*parsed, publisher_ids, seq == 1001, now++, out);
+    const auto size = down.forward(*parsed, 0, publisher_ids, seq == 1001, now++, out);
     benchmark::DoNotOptimize(size);
   }
   if (down.counters().forwarded != static_cast<std::uint64_t>(state.iterations())) {
@@ -133,7 +133,7 @@ void BM_FanOut(benchmark::State& state) {
     auto parsed = rtc::rtp::RtpPacket::parse(packet);
     parsed->set_sequence(seq++);
     for (auto& s : subs) {
-      std::size_t size = s.down->forward(*parsed, publisher_ids, seq == 1001, now, std::span(out, 2048));
+      std::size_t size = s.down->forward(*parsed, 0, publisher_ids, seq == 1001, now, std::span(out, 2048));
       if (size == 0 || s.srtp->protect_rtp(std::span(out), size) != rtc::srtp::SrtpStatus::Ok) {
         state.SkipWithError("forward or protect failed");
         break;

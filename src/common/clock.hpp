@@ -13,5 +13,7 @@ using TimeMs = std::int64_t;
 TimeMs wall_now_ms();
 // Monotonic milliseconds, for timers and rate limiting.
 TimeMs steady_now_ms();
+// Monotonic microseconds (same clock), for packet arrival and send times (bandwidth estimation).
+std::int64_t steady_now_us();
 
 }  // namespace bailanys

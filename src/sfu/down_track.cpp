@@ -5,6 +5,8 @@
 
 #include <strings.h>
 
+#include <algorithm>
+#include <array>
 #include <cstring>
 
 namespace bailanys::sfu {
@@ -24,6 +26,8 @@ std::uint32_t clock_rate_of(const PublishedTrack& track) {
   }
   return track.video() ? 90000 : 48000;
 }
+
+constexpr std::array<std::uint8_t, 2> kTransportSeqPlaceholder = {0, 0};
 
 }  // namespace
 
@@ -49,6 +53,7 @@ void DownTrack::configure(const sdp::NegotiatedSection& section) {
     if (ext.uri == rtp::kAudioLevelUri) ids_.audio_level = ext.id;
     if (ext.uri == rtp::kAbsSendTimeUri) ids_.abs_send_time = ext.id;
     if (ext.uri == rtp::kVideoOrientationUri) ids_.video_orientation = ext.id;
+    if (ext.uri == rtp::kTransportCcUri) ids_.transport_cc = ext.id;
   }
   pt_map_valid_ = false;
   negotiated_ = true;
@@ -73,12 +78,47 @@ int DownTrack::map_payload_type(std::uint8_t publisher_pt) {
   return pt_map_.at(publisher_pt & 0x7F);
 }
 
-std::size_t DownTrack::forward(const rtp::RtpPacket& packet, const rtp::ExtensionIds& publisher_ids,
-                               bool keyframe, TimeMs now, std::span<std::uint8_t> out) {
+void DownTrack::set_target_layer(int layer) {
+  if (kind_ != MediaKind::Video) return;
+  if (layer < 0) {
+    if (target_layer_ >= 0) {
+      // Paused: the next start is a new source, at a keyframe of whatever layer is wanted then.
+      rewriter_.switch_source();
+      current_layer_ = -1;
+    }
+    target_layer_ = -1;
+    return;
+  }
+  target_layer_ = layer;
+}
+
+std::size_t DownTrack::forward(const rtp::RtpPacket& packet, int layer,
+                               const rtp::ExtensionIds& publisher_ids, bool keyframe, TimeMs now,
+                               std::span<std::uint8_t> out) {
   const int pt = map_payload_type(packet.payload_type());
   if (pt < 0) {
     ++counters_.dropped_unmapped_codec;
     return 0;
+  }
+  if (kind_ == MediaKind::Video) {
+    if (target_layer_ < 0) {
+      ++counters_.dropped_paused;
+      return 0;
+    }
+    if (layer != current_layer_) {
+      if (layer != target_layer_) {
+        ++counters_.dropped_other_layer;
+        return 0;
+      }
+      // Only a keyframe of the target layer starts it (RFC 7667 §3.7: a switch point).
+      if (!keyframe) {
+        ++counters_.dropped_rewrite;
+        return 0;
+      }
+      if (current_layer_ >= 0) ++counters_.layer_switches;
+      rewriter_.switch_source();
+      current_layer_ = layer;
+    }
   }
   // A padding-only packet (the publisher's bandwidth probe) is relayed as padding: dropping it
   // would leave a hole in the subscriber's sequence numbers that it NACKs in vain.
@@ -109,6 +149,7 @@ std::size_t DownTrack::forward(const rtp::RtpPacket& packet, const rtp::Extensio
   if (ids_.video_orientation != 0 && publisher_ids.video_orientation != 0) {
     header.add_extension(ids_.video_orientation, packet.extension(publisher_ids.video_orientation));
   }
+  if (ids_.transport_cc != 0) header.add_extension(ids_.transport_cc, kTransportSeqPlaceholder);
   if (padding_only) header.padding = static_cast<std::uint8_t>(packet.padding_size());
   const std::size_t size = write_forwarded_packet(out, header, packet.payload());
   if (size == 0) return 0;
@@ -118,6 +159,32 @@ std::size_t DownTrack::forward(const rtp::RtpPacket& packet, const rtp::Extensio
   octets_sent_ += static_cast<std::uint32_t>(packet.payload().size());
   ++counters_.forwarded;
   return size;
+}
+
+bool DownTrack::can_pad() const {
+  if (!negotiated_ || !rtx_ssrc_ || kind_ != MediaKind::Video) return false;
+  return std::any_of(accepted_.begin(), accepted_.end(),
+                     [](const sdp::Codec& c) { return rtx_apt(c).has_value(); });
+}
+
+std::size_t DownTrack::padding(std::uint8_t padding, TimeMs now, std::span<std::uint8_t> out) {
+  if (!can_pad() || padding == 0) return 0;
+  const auto rtx = std::find_if(accepted_.begin(), accepted_.end(),
+                                [](const sdp::Codec& c) { return rtx_apt(c).has_value(); });
+  ForwardHeader header;
+  header.payload_type = rtx->payload_type;
+  header.sequence = rtx_sequence_++;
+  header.timestamp = 0;
+  header.ssrc = *rtx_ssrc_;
+  if (ids_.mid != 0) {
+    header.add_extension(ids_.mid, std::span(reinterpret_cast<const std::uint8_t*>(mid_.data()),
+                                             mid_.size()));
+  }
+  const auto send_time = abs_send_time(now);
+  if (ids_.abs_send_time != 0) header.add_extension(ids_.abs_send_time, send_time);
+  if (ids_.transport_cc != 0) header.add_extension(ids_.transport_cc, kTransportSeqPlaceholder);
+  header.padding = padding;
+  return write_forwarded_packet(out, header, {});
 }
 
 std::size_t DownTrack::retransmit(std::uint16_t sequence, TimeMs now, std::span<std::uint8_t> out) {

@@ -24,13 +24,18 @@ namespace bailanys::sfu {
 
 // Header-extension ids in the subscriber's session (0 = not negotiated).
 struct DownExtensionIds {
-  std::uint8_t mid = 0, audio_level = 0, abs_send_time = 0, video_orientation = 0;
+  std::uint8_t mid = 0, audio_level = 0, abs_send_time = 0, video_orientation = 0, transport_cc = 0;
 };
+
+class SendSide;
 
 struct DownTrackCounters {
   std::uint64_t forwarded = 0;
   std::uint64_t dropped_unmapped_codec = 0;  // the subscriber did not accept this codec
   std::uint64_t dropped_rewrite = 0;         // StreamRewriter said no (keyframe wait, stale, …)
+  std::uint64_t dropped_paused = 0;          // video paused for this subscriber (allocator)
+  std::uint64_t dropped_other_layer = 0;     // a simulcast layer this subscriber does not get
+  std::uint64_t layer_switches = 0;
   std::uint64_t nacked = 0, retransmitted = 0, nack_missed = 0;
 };
 
@@ -45,10 +50,27 @@ class DownTrack {
   [[nodiscard]] bool negotiated() const { return negotiated_; }
 
   // Writes the packet as this subscriber gets it into `out`; 0 = do not send (see counters).
-  // `publisher_ids` are the publisher session's extension ids (to read its audio level and
-  // orientation).
-  std::size_t forward(const rtc::rtp::RtpPacket& packet, const rtc::rtp::ExtensionIds& publisher_ids,
-                      bool keyframe, TimeMs now, std::span<std::uint8_t> out);
+  // `layer` is the packet's simulcast layer (0 without simulcast). `publisher_ids` are the
+  // publisher session's extension ids (to read its audio level and orientation). A transport-cc
+  // extension, when negotiated, is written as 0 for SendSide::stamp to number.
+  std::size_t forward(const rtc::rtp::RtpPacket& packet, int layer,
+                      const rtc::rtp::ExtensionIds& publisher_ids, bool keyframe, TimeMs now,
+                      std::span<std::uint8_t> out);
+  // Which layer this subscriber should get; -1 pauses the track (video only). A different
+  // layer is switched to at its next keyframe (the current one is forwarded until then); after
+  // a pause, forwarding resumes at a keyframe of the target layer.
+  void set_target_layer(int layer);
+  [[nodiscard]] int target_layer() const { return target_layer_; }
+  [[nodiscard]] int current_layer() const { return current_layer_; }
+  // The layer whose keyframe this track waits for (a switch or a start), or -1.
+  [[nodiscard]] int keyframe_wanted_layer() const {
+    if (kind_ != MediaKind::Video || target_layer_ < 0) return -1;
+    return target_layer_ != current_layer_ || rewriter_.waiting_for_keyframe() ? target_layer_ : -1;
+  }
+  // A padding-only RTX packet of `padding` bytes (1-255) for bandwidth probing; 0 when RTX is
+  // not negotiated.
+  std::size_t padding(std::uint8_t padding, TimeMs now, std::span<std::uint8_t> out);
+  [[nodiscard]] bool can_pad() const;
   // A retransmission for a NACKed outgoing sequence number (RTX when negotiated); 0 = gone.
   std::size_t retransmit(std::uint16_t sequence, TimeMs now, std::span<std::uint8_t> out);
   // The publisher's sender report as this subscriber should see it; nullopt before the
@@ -57,6 +79,9 @@ class DownTrack {
       const rtc::rtcp::SenderReport& publisher) const;
 
   void detach() { track_ = nullptr; }
+  // The subscriber transport's numbering and estimator (not owned); nullptr = none.
+  void set_send_side(SendSide* send_side) { send_side_ = send_side; }
+  [[nodiscard]] SendSide* send_side() const { return send_side_; }
   [[nodiscard]] PublishedTrack* track() const { return track_; }
   [[nodiscard]] rtc::transport::WebRtcTransport& output() const { return *output_; }
   [[nodiscard]] const std::string& mid() const { return mid_; }
@@ -93,6 +118,9 @@ class DownTrack {
   std::uint32_t octets_sent_ = 0;
   std::uint8_t last_payload_type_ = 0;  // subscriber PT of the last forwarded packet
   DownTrackCounters counters_;
+  int target_layer_ = 0;
+  int current_layer_ = -1;
+  SendSide* send_side_ = nullptr;
 };
 
 }  // namespace bailanys::sfu

@@ -24,13 +24,13 @@ struct ForwardHeader {
   std::uint16_t sequence = 0;
   std::uint32_t timestamp = 0;
   std::uint32_t ssrc = 0;
-  std::array<ExtensionValue, 4> extensions{};
+  std::array<ExtensionValue, 5> extensions{};
   std::size_t extension_count = 0;
   // Padding bytes after the payload (RFC 3550 §5.1: P bit, the last byte holds the count);
   // 0 = none. A padding-only packet (a bandwidth probe) keeps its sequence number this way.
   std::uint8_t padding = 0;
 
-  // Ignores values that cannot go in the one-byte form (bad id or size) and a fifth one.
+  // Ignores values that cannot go in the one-byte form (bad id or size) and a sixth one.
   void add_extension(std::uint8_t id, std::span<const std::uint8_t> value);
 };
 

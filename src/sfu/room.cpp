@@ -1,6 +1,7 @@
 #include "sfu/room.hpp"
 
 #include "common/random.hpp"
+#include "rtc/rtcp/rtcp_packets.hpp"
 #include "rtc/srtp/srtp_session.hpp"
 #include "sfu/room_participant.hpp"
 
@@ -79,6 +80,7 @@ void Room::join(const std::string& participant_id, TimeMs /*now*/) {
   p->publish_session_id = random_session_id();
   p->receive_hook = std::make_unique<TransportHook>(*this, *p, false);
   p->receive = host_.create_transport(*p->receive_hook);
+  p->send = std::make_unique<SendSide>();
   speakers_.add(p->key);
   Participant& joined = *p;
   participants_.emplace(participant_id, std::move(p));
@@ -160,13 +162,17 @@ void Room::on_timer(TimeMs now) {
       host_.emit(std::move(e));
     }
     for (auto& track : p->tracks) {
-      if (track->video() && track->ssrc != 0 && keyframes_.due(track->ssrc, now)) send_pli(*track);
+      if (!track->video()) continue;
+      for (const auto& layer : track->layers) {
+        if (layer.ssrc != 0 && keyframes_.due(layer.ssrc, now)) send_pli(*track, layer.ssrc);
+      }
     }
+    send_publisher_feedback(*p);
     const bool receiving = p->receive && p->receive->state() == rtc::transport::TransportState::Connected;
     for (auto& slot : p->slots) {
-      if (receiving && slot.down && slot.down->negotiated() && slot.down->track() != nullptr &&
-          slot.down->waiting_for_keyframe()) {
-        request_keyframe(*slot.down->track(), now);
+      if (!receiving || !slot.down || !slot.down->negotiated() || slot.down->track() == nullptr) continue;
+      if (const int layer = slot.down->keyframe_wanted_layer(); layer >= 0) {
+        request_keyframe(*slot.down->track(), layer, now);
       }
     }
   }
@@ -182,6 +188,10 @@ void Room::on_timer(TimeMs now) {
       for (auto& [id, p] : participants_) {
         if (p->key == *key && speaker_ != id) {
           speaker_ = id;
+          std::erase(recent_speakers_, id);
+          recent_speakers_.insert(recent_speakers_.begin(), id);
+          if (recent_speakers_.size() > 64) recent_speakers_.pop_back();
+          for (auto& [other_id, other] : participants_) other->allocation_dirty = true;
           RoomEvent e;
           e.type = RoomEvent::Type::Speaker;
           e.room_id = id_;
@@ -191,6 +201,7 @@ void Room::on_timer(TimeMs now) {
       }
     }
   }
+  adapt(now);
   flush_offers();
 }
 
@@ -209,6 +220,26 @@ void Room::error(const std::string& participant_id, std::string code, std::strin
   e.message = std::move(message);
   e.ref = std::move(ref);
   host_.emit(std::move(e));
+}
+
+bool Room::send_down(DownTrack& down, std::size_t size, int probe_cluster) {
+  if (SendSide* send = down.send_side()) {
+    send->on_send(std::span(scratch_).first(size), probe_cluster, steady_now_us());
+  }
+  return down.output().send_rtp(scratch_, size);
+}
+
+void Room::send_publisher_feedback(Participant& p) {
+  if (!p.twcc || !p.publish || p.publish->state() != rtc::transport::TransportState::Connected) {
+    return;
+  }
+  const std::int64_t now_us = steady_now_us();
+  if (!p.twcc->feedback_due(now_us)) return;
+  if (!p.tracks.empty()) p.twcc->set_media_ssrc(p.tracks.front()->ssrc());
+  for (auto& feedback : p.twcc->build_feedback(now_us)) {
+    const rtc::rtcp::RtcpPacket packet = std::move(feedback);
+    send_rtcp(*p.publish, rtc::rtcp::serialize_rtcp(std::span(&packet, 1)));
+  }
 }
 
 std::span<std::uint8_t> Room::writable() {

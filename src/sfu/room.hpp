@@ -60,6 +60,11 @@ class Room {
  private:
   struct Participant;
   class TransportHook;
+  // Where a publisher's SSRC goes: a track and one of its layers.
+  struct StreamRef {
+    PublishedTrack* track = nullptr;
+    int layer = 0;
+  };
 
   // One m-section of a subscriber's receive offer.
   struct ReceiveSlot {
@@ -81,9 +86,24 @@ class Room {
   void remove_track(Participant& p, PublishedTrack& track);
   void on_publisher_rtp(Participant& p, rtc::rtp::RtpPacket& packet, TimeMs now);
   void on_publisher_rtcp(Participant& p, std::span<const std::uint8_t> compound, TimeMs now);
-  PublishedTrack* track_for(Participant& p, const rtc::rtp::RtpPacket& packet);
-  void request_keyframe(PublishedTrack& track, TimeMs now);
-  void send_pli(PublishedTrack& track);
+  StreamRef track_for(Participant& p, const rtc::rtp::RtpPacket& packet);
+  void forget_layers(Participant& p, PublishedTrack& track);
+  static void count_received(TrackLayer& layer, const rtc::rtp::RtpPacket& packet, TimeMs now);
+  // A keyframe of one layer, within the per-stream and per-publisher limits.
+  void request_keyframe(PublishedTrack& track, int layer, TimeMs now);
+  void send_pli(PublishedTrack& track, std::uint32_t ssrc);
+  // Sends a packet written into scratch_ through the DownTrack's transport, numbered for
+  // transport-wide feedback when the subscriber negotiated it.
+  bool send_down(DownTrack& down, std::size_t size, int probe_cluster = -1);
+  void send_publisher_feedback(Participant& p);
+
+  // Adaptive quality (room_allocate.cpp): layer measurements, allocation per subscriber,
+  // probes and quality reports, from the timer.
+  void adapt(TimeMs now);
+  void measure_layers(TimeMs now);
+  void allocate(Participant& p, TimeMs now);
+  void send_probe(Participant& p, TimeMs now);
+  void report_quality(TimeMs now);
 
   // Receive side (room_subscribe.cpp).
   void subscribe(Participant& subscriber, PublishedTrack& track);
@@ -106,11 +126,14 @@ class Room {
   std::uint64_t next_key_ = 1;
   ActiveSpeakerDetector speakers_;
   std::optional<std::string> speaker_;
+  std::vector<std::string> recent_speakers_;  // most recent first
   TimeMs last_speaker_update_ = 0;
   KeyframeRequestLimiter keyframes_;
   std::uint32_t rtcp_ssrc_;  // the sender SSRC of our own RTCP (PLI)
   RoomCounters counters_;
   VideoCap video_cap_ = VideoCap::High;
+  TimeMs last_measure_ = 0, last_allocate_ = 0, last_quality_ = 0, last_quality_sent_ = 0;
+  std::vector<ParticipantQuality> last_quality_levels_;
   alignas(16) std::array<std::uint8_t, 2048 + 256> scratch_{};
 };
 

@@ -53,6 +53,7 @@ struct ReceivingTrack {
   int layer = 0;       // simulcast layer sent (0 = lowest); meaningful when not paused
   int layers = 1;      // layers the publisher sends
   std::uint32_t height = 0;  // pixel height of the layer sent, when known (VP8 keyframes)
+  friend bool operator==(const ReceivingTrack&, const ReceivingTrack&) = default;
 };
 
 struct RoomEvent {

@@ -29,6 +29,8 @@ struct RoomOptions {
   // A receive offer holds one m-section per track; the SDP parser caps offers at 64.
   std::size_t max_receive_sections = 63;
   TimeMs keyframe_interval_ms = 500;  // at most one keyframe request per publisher stream
+  TimeMs publisher_keyframe_interval_ms = 100;  // and per publisher, over all its layers
+  std::size_t last_n = 9;  // most cameras one subscriber receives video of (docs/ALLOCATOR.md)
   TimeMs speaker_interval_ms = 300;
 };
 

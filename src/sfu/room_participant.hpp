@@ -2,6 +2,8 @@
 #pragma once
 
 #include "rtc/ice/ice_lite_agent.hpp"
+#include "sfu/bwe/twcc_recorder.hpp"
+#include "sfu/send_side.hpp"
 #include "sdp/session_description.hpp"
 #include "sfu/room.hpp"
 
@@ -41,12 +43,15 @@ struct Room::Participant {
 
   // Publish side.
   std::vector<std::unique_ptr<PublishedTrack>> tracks;
-  std::unordered_map<std::uint32_t, PublishedTrack*> by_ssrc;
+  std::unordered_map<std::uint32_t, StreamRef> by_ssrc;
+  std::unique_ptr<bwe::TwccRecorder> twcc;  // when the publisher negotiated transport-cc
+  TimeMs last_keyframe_request = -1'000'000;  // to this publisher, any layer
   rtc::rtp::ExtensionIds publish_ids;
   std::uint64_t publish_session_id = 0;
   std::uint64_t publish_version = 0;
 
   // Receive side.
+  std::unique_ptr<SendSide> send;  // transport-wide numbering, bandwidth estimate, RTT
   std::vector<ReceiveSlot> slots;  // m-sections 1.. of the receive offer, in order
   std::uint32_t next_mid = 1;
   std::uint64_t receive_session_id = 0;
@@ -61,6 +66,10 @@ struct Room::Participant {
   bool view_known = false;     // false: every track counts as a visible thumbnail
   ReceivePrefs prefs;
   bool allocation_dirty = true;
+  std::vector<ReceivingTrack> receiving;  // last told (RoomEvent::Receiving)
+  bool bandwidth_paused = false;          // some video paused for bandwidth
+  bool bandwidth_limited = false;         // some video below the layer it wants, for bandwidth
+  double uplink_loss = 0;                 // publisher -> server, last interval (0..1)
 };
 
 }  // namespace bailanys::sfu

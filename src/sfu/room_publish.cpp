@@ -10,6 +10,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
+#include <string_view>
 
 namespace bailanys::sfu {
 
@@ -25,9 +27,12 @@ sdp::CodecPolicy publish_policy(const std::string& video_codec) {
   // We do not NACK publishers yet (subscribers' NACKs are answered from our own buffer), so no
   // RTX from them; keyframes are requested with PLI (FIR for the few senders that want it).
   policy.accept_rtx = false;
-  policy.feedback = {"nack pli", "ccm fir"};
-  policy.extension_uris = {std::string(rtp::kMidUri), std::string(rtp::kAudioLevelUri),
-                           std::string(rtp::kVideoOrientationUri)};
+  // transport-cc: we send the publisher transport-wide feedback (TwccRecorder), so its
+  // congestion controller adapts the uplink; the RID extension names simulcast layers.
+  policy.feedback = {"nack pli", "ccm fir", "transport-cc"};
+  policy.extension_uris = {std::string(rtp::kMidUri), std::string(rtp::kRidUri),
+                           std::string(rtp::kAudioLevelUri), std::string(rtp::kVideoOrientationUri),
+                           std::string(rtp::kTransportCcUri)};
   return policy;
 }
 
@@ -105,6 +110,11 @@ void Room::publish(const std::string& participant_id, const std::string& offer_s
   for (const auto& section : answer.sections) {
     for (const auto& ext : section.extmaps) rtp::assign_extension_id(p->publish_ids, ext.uri, ext.id);
   }
+  if (p->publish_ids.transport_cc != 0 && !p->twcc) {
+    bwe::TwccRecorderConfig twcc;
+    twcc.sender_ssrc = rtcp_ssrc_;
+    p->twcc = std::make_unique<bwe::TwccRecorder>(twcc);
+  }
   reconcile_tracks(*p, answer.sections, sources);
 
   RoomEvent e;
@@ -114,6 +124,64 @@ void Room::publish(const std::string& participant_id, const std::string& offer_s
   e.sdp = sdp::serialize_sdp(answer.description);
   host_.emit(std::move(e));
   flush_offers();
+}
+
+namespace {
+
+// Simulcast layers from the lowest to the highest quality. The rids browsers are told to use
+// (ours: q, h, f) and the common l/m/h say which is which; other names keep the offer's order.
+int rid_rank(const std::string& rid) {
+  static constexpr std::array<std::string_view, 6> kLow = {"q", "l", "low", "0", "quarter", "lo"};
+  static constexpr std::array<std::string_view, 5> kMid = {"h", "m", "mid", "1", "half"};
+  static constexpr std::array<std::string_view, 5> kHigh = {"f", "high", "2", "full", "hi"};
+  const auto in = [&rid](const auto& names) {
+    return std::find(names.begin(), names.end(), rid) != names.end();
+  };
+  if (in(kLow)) return 0;
+  if (in(kMid)) return 1;
+  if (in(kHigh)) return 2;
+  return 3;
+}
+
+std::vector<TrackLayer> layers_for(const sdp::NegotiatedSection& section) {
+  std::vector<TrackLayer> layers;
+  for (const auto& rid : section.remote_rids) {
+    TrackLayer layer;
+    layer.rid = rid.id;
+    layers.push_back(std::move(layer));
+  }
+  std::stable_sort(layers.begin(), layers.end(), [](const TrackLayer& a, const TrackLayer& b) {
+    return rid_rank(a.rid) < rid_rank(b.rid);
+  });
+  if (layers.empty()) layers.resize(1);
+  return layers;
+}
+
+bool same_rids(const std::vector<TrackLayer>& a, const std::vector<TrackLayer>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](const TrackLayer& x, const TrackLayer& y) { return x.rid == y.rid; });
+}
+
+// The frame size a VP8 keyframe starts with (RFC 6386 §9.1), after the payload descriptor.
+std::optional<std::pair<std::uint32_t, std::uint32_t>> vp8_keyframe_size(
+    std::span<const std::uint8_t> payload) {
+  const auto descriptor = rtp::parse_vp8(payload);
+  if (!descriptor || descriptor->header_size + 10 > payload.size()) return std::nullopt;
+  const auto frame = payload.subspan(descriptor->header_size);
+  if (frame[3] != 0x9d || frame[4] != 0x01 || frame[5] != 0x2a) return std::nullopt;
+  const std::uint32_t width = (frame[6] | (frame[7] << 8)) & 0x3FFFU;
+  const std::uint32_t height = (frame[8] | (frame[9] << 8)) & 0x3FFFU;
+  return std::pair(width, height);
+}
+
+}  // namespace
+
+void Room::forget_layers(Participant& p, PublishedTrack& track) {
+  for (auto& layer : track.layers) {
+    if (layer.ssrc == 0) continue;
+    p.by_ssrc.erase(layer.ssrc);
+    keyframes_.forget(layer.ssrc);
+  }
 }
 
 void Room::reconcile_tracks(Participant& p, const std::vector<sdp::NegotiatedSection>& sections,
@@ -128,8 +196,10 @@ void Room::reconcile_tracks(Participant& p, const std::vector<sdp::NegotiatedSec
                     section.mid);
       continue;
     }
+    auto layers = layers_for(section);
+    // Without simulcast, the offer may name the SSRC (the first of an FID group is the media).
     std::uint32_t ssrc = 0;
-    if (!section.remote_ssrcs.empty()) {
+    if (section.remote_rids.empty() && !section.remote_ssrcs.empty()) {
       ssrc = section.remote_ssrcs.front().ssrc;
       for (const auto& group : section.remote_groups) {
         if (group.semantics == "FID" && !group.ssrcs.empty()) ssrc = group.ssrcs.front();
@@ -148,11 +218,14 @@ void Room::reconcile_tracks(Participant& p, const std::vector<sdp::NegotiatedSec
         track.codecs = section.codecs;
         ++track.codecs_version;
       }
-      if (ssrc != 0 && ssrc != track.ssrc) {
-        p.by_ssrc.erase(track.ssrc);
-        keyframes_.forget(track.ssrc);
-        track.ssrc = ssrc;
-        p.by_ssrc[ssrc] = &track;
+      if (!same_rids(track.layers, layers)) {
+        forget_layers(p, track);
+        track.layers = std::move(layers);
+      }
+      if (ssrc != 0 && ssrc != track.ssrc()) {
+        forget_layers(p, track);
+        track.layers.front().ssrc = ssrc;
+        p.by_ssrc[ssrc] = {&track, 0};
       }
       track.ssrc_signalled = ssrc != 0;
     } else {
@@ -162,7 +235,8 @@ void Room::reconcile_tracks(Participant& p, const std::vector<sdp::NegotiatedSec
       track->source = source->second;
       track->kind = section.kind;
       track->codecs = section.codecs;
-      track->ssrc = ssrc;
+      track->layers = std::move(layers);
+      track->layers.front().ssrc = ssrc;
       track->ssrc_signalled = ssrc != 0;
       add_track(p, std::move(track));
     }
@@ -177,10 +251,11 @@ void Room::reconcile_tracks(Participant& p, const std::vector<sdp::NegotiatedSec
 
 void Room::add_track(Participant& p, std::unique_ptr<PublishedTrack> track) {
   PublishedTrack& added = *track;
-  if (added.ssrc != 0) p.by_ssrc[added.ssrc] = &added;
+  if (added.ssrc() != 0) p.by_ssrc[added.ssrc()] = {&added, 0};
   p.tracks.push_back(std::move(track));
-  spdlog::info("room {}: {} publishes {} ({}, mid {})", id_, p.id, added.source,
-               added.video() ? "video" : "audio", added.mid);
+  spdlog::info("room {}: {} publishes {} ({}, mid {}, {} layer{})", id_, p.id, added.source,
+               added.video() ? "video" : "audio", added.mid, added.layers.size(),
+               added.layers.size() == 1 ? "" : "s");
   for (auto& [id, other] : participants_) {
     if (other.get() != &p) subscribe(*other, added);
   }
@@ -194,55 +269,82 @@ void Room::remove_track(Participant& p, PublishedTrack& track) {
         if (slot.down.get() == down) {
           slot.down.reset();
           other->offer_dirty = true;
+          other->allocation_dirty = true;
         }
       }
     }
   }
   track.down_tracks.clear();
-  if (track.ssrc != 0) {
-    p.by_ssrc.erase(track.ssrc);
-    keyframes_.forget(track.ssrc);
-  }
+  forget_layers(p, track);
   std::erase_if(p.tracks, [&](const auto& t) { return t.get() == &track; });
 }
 
-PublishedTrack* Room::track_for(Participant& p, const rtp::RtpPacket& packet) {
+Room::StreamRef Room::track_for(Participant& p, const rtp::RtpPacket& packet) {
   const auto it = p.by_ssrc.find(packet.ssrc());
   if (it != p.by_ssrc.end()) return it->second;
-  // No a=ssrc in the offer: the MID header extension names the m-section (RFC 8843 §15).
+  // A new SSRC: the RID header extension names a simulcast layer (RFC 8852), the MID one the
+  // m-section (RFC 8843 §15) when the offer gave no a=ssrc.
   const auto mid = rtp::read_mid(packet, p.publish_ids);
-  if (!mid) return nullptr;
+  const auto rid = rtp::read_rid(packet, p.publish_ids);
   for (auto& track : p.tracks) {
-    // Only a track whose SSRC the offer did not give follows the MID (a new SSRC there is a
-    // restart of the stream): a stray stream must not take over one the offer named.
-    if (track->mid != *mid || track->ssrc_signalled) continue;
-    if (track->ssrc != 0) {
-      p.by_ssrc.erase(track->ssrc);
-      keyframes_.forget(track->ssrc);
+    if (mid && track->mid != *mid) continue;
+    if (!mid && !rid) continue;
+    int index = 0;
+    if (track->simulcast()) {
+      if (!rid) continue;
+      const auto layer = std::find_if(track->layers.begin(), track->layers.end(),
+                                      [&rid](const TrackLayer& l) { return l.rid == *rid; });
+      if (layer == track->layers.end()) continue;
+      index = static_cast<int>(layer - track->layers.begin());
+    } else if (!mid || track->ssrc_signalled) {
+      // Only a track whose SSRC the offer did not give follows the MID (a new SSRC there is a
+      // restart of the stream): a stray stream must not take over one the offer named.
+      continue;
     }
-    track->ssrc = packet.ssrc();
-    p.by_ssrc[packet.ssrc()] = track.get();
-    return track.get();
+    TrackLayer& layer = track->layers[static_cast<std::size_t>(index)];
+    if (layer.ssrc != 0) {
+      p.by_ssrc.erase(layer.ssrc);
+      keyframes_.forget(layer.ssrc);
+    }
+    layer = TrackLayer{layer.rid};
+    layer.ssrc = packet.ssrc();
+    p.by_ssrc[packet.ssrc()] = {track.get(), index};
+    p.allocation_dirty = true;
+    return {track.get(), index};
   }
-  return nullptr;
+  return {};
 }
 
 void Room::on_publisher_rtp(Participant& p, rtp::RtpPacket& packet, TimeMs now) {
   ++counters_.rtp_in;
-  PublishedTrack* track = track_for(p, packet);
-  if (track == nullptr) {
+  if (p.twcc) {
+    if (const auto seq = rtp::read_transport_cc(packet, p.publish_ids)) {
+      p.twcc->record(*seq, steady_now_us());
+    }
+  }
+  const StreamRef ref = track_for(p, packet);
+  if (ref.track == nullptr) {
     ++counters_.rtp_unknown_stream;
     return;
   }
+  PublishedTrack* track = ref.track;
+  TrackLayer& layer = track->layers[static_cast<std::size_t>(ref.layer)];
   ++track->packets;
+  count_received(layer, packet, now);
   bool keyframe = false;
   if (track->video()) {
     if (const auto* codec = track->codec(packet.payload_type())) {
       if (const auto kind = rtp::video_codec_from_name(codec->name)) {
         keyframe = rtp::is_keyframe(*kind, packet.payload());
+        if (keyframe && *kind == rtp::VideoCodec::Vp8) {
+          if (const auto size = vp8_keyframe_size(packet.payload())) {
+            layer.width = size->first;
+            layer.height = size->second;
+          }
+        }
       }
     }
-    if (keyframe) keyframes_.satisfied(track->ssrc);
+    if (keyframe) keyframes_.satisfied(layer.ssrc);
   } else if (const auto level = rtp::read_audio_level(packet, p.publish_ids)) {
     speakers_.on_audio_level(p.key, level->level, level->voice, now);
   }
@@ -253,12 +355,28 @@ void Room::on_publisher_rtp(Participant& p, rtp::RtpPacket& packet, TimeMs now) 
         down->output().state() != rtc::transport::TransportState::Connected) {
       continue;
     }
-    const std::size_t size = down->forward(packet, p.publish_ids, keyframe, now, writable());
-    if (size != 0 && down->output().send_rtp(scratch_, size)) ++counters_.rtp_out;
+    const std::size_t size = down->forward(packet, ref.layer, p.publish_ids, keyframe, now, writable());
+    if (size != 0 && send_down(*down, size)) ++counters_.rtp_out;
   }
 }
 
-void Room::on_publisher_rtcp(Participant& p, std::span<const std::uint8_t> compound, TimeMs /*now*/) {
+void Room::count_received(TrackLayer& layer, const rtp::RtpPacket& packet, TimeMs now) {
+  ++layer.packets;
+  layer.bytes += packet.payload().size();
+  layer.last_packet_at = now;
+  // Extended highest sequence number (RFC 3550 A.1, without probation: for loss figures only).
+  const std::uint16_t seq = packet.sequence();
+  if (!layer.seq_started) {
+    layer.seq_started = true;
+    layer.highest_seq = seq;
+    layer.first_seq = seq;
+    return;
+  }
+  const auto delta = static_cast<std::int16_t>(seq - static_cast<std::uint16_t>(layer.highest_seq));
+  if (delta > 0) layer.highest_seq += delta;
+}
+
+void Room::on_publisher_rtcp(Participant& p, std::span<const std::uint8_t> compound, TimeMs now) {
   const auto packets = rtcp::parse_rtcp(compound);
   if (!packets) return;
   for (const auto& packet : *packets) {
@@ -268,32 +386,41 @@ void Room::on_publisher_rtcp(Participant& p, std::span<const std::uint8_t> compo
     if (it == p.by_ssrc.end()) continue;
     // Each subscriber gets the publisher's timing under its own SSRC and timestamps, so audio
     // and video of one participant stay in sync (RFC 3550 §6.4.1).
-    for (DownTrack* down : it->second->down_tracks) {
+    for (DownTrack* down : it->second.track->down_tracks) {
       const auto report = down->sender_report(*sr);
       if (!report) continue;
       const rtcp::RtcpPacket out = *report;
       send_rtcp(down->output(), rtcp::serialize_rtcp(std::span(&out, 1)));
+      if (down->send_side() != nullptr) down->send_side()->on_sender_report(*report, now);
       ++counters_.sender_reports;
     }
   }
 }
 
-void Room::request_keyframe(PublishedTrack& track, TimeMs now) {
-  if (!track.video() || track.ssrc == 0) return;
+void Room::request_keyframe(PublishedTrack& track, int layer, TimeMs now) {
+  if (!track.video() || layer < 0 || static_cast<std::size_t>(layer) >= track.layers.size()) return;
+  const std::uint32_t ssrc = track.layers[static_cast<std::size_t>(layer)].ssrc;
+  if (ssrc == 0) return;
   // A request the publisher cannot receive yet would only use up the interval; the timer asks
   // again for every subscriber still waiting once it can.
-  const Participant* publisher = find(track.publisher_id);
+  Participant* publisher = find(track.publisher_id);
   if (publisher == nullptr || !publisher->publish ||
       publisher->publish->state() != rtc::transport::TransportState::Connected) {
     return;
   }
-  if (keyframes_.allow(track.ssrc, now)) send_pli(track);
+  // Per publisher as well as per stream: layer switches of many subscribers must not turn into
+  // a keyframe storm from one sender (docs/ALLOCATOR.md).
+  if (now - publisher->last_keyframe_request < options_.publisher_keyframe_interval_ms) return;
+  if (keyframes_.allow(ssrc, now)) {
+    publisher->last_keyframe_request = now;
+    send_pli(track, ssrc);
+  }
 }
 
-void Room::send_pli(PublishedTrack& track) {
+void Room::send_pli(PublishedTrack& track, std::uint32_t ssrc) {
   Participant* publisher = find(track.publisher_id);
   if (publisher == nullptr || !publisher->publish) return;
-  const rtcp::RtcpPacket pli = rtcp::Pli{rtcp_ssrc_, track.ssrc};
+  const rtcp::RtcpPacket pli = rtcp::Pli{rtcp_ssrc_, ssrc};
   send_rtcp(*publisher->publish, rtcp::serialize_rtcp(std::span(&pli, 1)));
   ++counters_.keyframe_requests;
 }

@@ -81,14 +81,17 @@ void Room::subscribe(Participant& subscriber, PublishedTrack& track) {
   const std::optional<std::uint32_t> rtx =
       track.video() ? std::optional(random_ssrc()) : std::nullopt;
   slot->down = std::make_unique<DownTrack>(track, *subscriber.receive, slot->mid, random_ssrc(), rtx);
+  slot->down->set_send_side(subscriber.send.get());
   track.down_tracks.push_back(slot->down.get());
   subscriber.offer_dirty = true;
+  subscriber.allocation_dirty = true;
 }
 
 void Room::unsubscribe(Participant& subscriber, DownTrack& down) {
   if (PublishedTrack* track = down.track()) std::erase(track->down_tracks, &down);
   down.detach();
   subscriber.offer_dirty = true;
+  subscriber.allocation_dirty = true;
 }
 
 void Room::flush_offers() {
@@ -177,6 +180,12 @@ void Room::subscribe_answer(const std::string& participant_id, const std::string
     p->receive->set_remote_parameters(remote_parameters(answer.remote), now);
     p->receive_remote_set = true;
   }
+  // One BUNDLE group: the transport-wide sequence number has one id in every section.
+  for (const auto& section : answer.sections) {
+    for (const auto& ext : section.extmaps) {
+      if (ext.uri == rtc::rtp::kTransportCcUri && ext.id <= 14) p->send->set_extension_id(ext.id);
+    }
+  }
   // sections[0] is the probe; slot i is m-section i + 1. Slots added after this offer went out
   // are not in it and wait for the next one.
   for (std::size_t i = 1; i < answer.sections.size() && i - 1 < p->slots.size(); ++i) {
@@ -191,8 +200,9 @@ void Room::subscribe_answer(const std::string& participant_id, const std::string
         // the request goes out when DTLS is up: on_timer).
         if (PublishedTrack* track = slot.down->track(); track != nullptr && track->video() &&
             p->receive->state() == rtc::transport::TransportState::Connected) {
-          request_keyframe(*track, now);
+          request_keyframe(*track, std::max(slot.down->target_layer(), 0), now);
         }
+        p->allocation_dirty = true;
       }
     } else {
       spdlog::info("room {}: {} refused {} (mid {})", id_, p->id,
@@ -221,18 +231,24 @@ void Room::on_subscriber_rtcp(Participant& p, std::span<const std::uint8_t> comp
       if (slot == nullptr) continue;
       for (const auto seq : nack->lost) {
         const std::size_t size = slot->down->retransmit(seq, now, writable());
-        if (size != 0 && p.receive->send_rtp(scratch_, size)) ++counters_.retransmitted;
+        if (size != 0 && send_down(*slot->down, size)) ++counters_.retransmitted;
       }
     } else if (const auto* pli = std::get_if<rtcp::Pli>(&packet)) {
       ReceiveSlot* slot = slot_by_ssrc(p, pli->media_ssrc);
-      if (slot != nullptr && slot->down->track() != nullptr) {
-        request_keyframe(*slot->down->track(), now);
+      if (slot != nullptr && slot->down->track() != nullptr && slot->down->current_layer() >= 0) {
+        request_keyframe(*slot->down->track(), slot->down->current_layer(), now);
+      }
+    } else if (const auto* feedback = std::get_if<rtcp::TransportFeedback>(&packet)) {
+      p.send->on_feedback(*feedback, steady_now_us());
+    } else if (const auto* rr = std::get_if<rtcp::ReceiverReport>(&packet)) {
+      for (const auto& block : rr->reports) {
+        if (slot_by_ssrc(p, block.ssrc) != nullptr) p.send->on_report_block(block, now);
       }
     } else if (const auto* fir = std::get_if<rtcp::Fir>(&packet)) {
       for (const auto& entry : fir->entries) {
         ReceiveSlot* slot = slot_by_ssrc(p, entry.ssrc);
-        if (slot != nullptr && slot->down->track() != nullptr) {
-          request_keyframe(*slot->down->track(), now);
+        if (slot != nullptr && slot->down->track() != nullptr && slot->down->current_layer() >= 0) {
+          request_keyframe(*slot->down->track(), slot->down->current_layer(), now);
         }
       }
     }

@@ -88,10 +88,15 @@ class Hub final : public http::WsHandler {
     bool media_joined = false;
     // The latest receive offer, kept until answered so a resumed socket gets it again.
     std::optional<std::string> pending_offer;
+    // media.prefs as merged so far (applied again after every media.join).
+    sfu::ReceivePrefs prefs;
+    // The latest media.receiving frame, sent again to a resumed socket.
+    std::optional<std::string> receiving;
   };
   struct RoomState {
     store::Room room;
     std::vector<std::string> participant_ids;  // in join order
+    sfu::VideoCap media_cap = sfu::VideoCap::High;  // media.cap; forgotten with the room
   };
   struct Hello {
     std::string code;
@@ -114,6 +119,15 @@ class Hub final : public http::WsHandler {
   void media_answer(ConnId id, Participant& p, const nlohmann::json& msg);
   void media_state(ConnId id, Participant& p, const nlohmann::json& msg);
   void media_leave(Participant& p);
+  // hub_quality.cpp: adaptive quality (media.view, media.prefs, media.cap and their events)
+  void media_view(ConnId id, Participant& p, const nlohmann::json& msg);
+  void media_prefs(ConnId id, Participant& p, const nlohmann::json& msg);
+  void media_cap(ConnId id, Participant& p, const nlohmann::json& msg);
+  void apply_quality_settings(Participant& p);  // after media.join: cap and prefs again
+  void on_quality_event(const sfu::RoomEvent& event);
+  void on_receiving_event(Participant& p, const sfu::RoomEvent& event);
+  [[nodiscard]] bool in_room(store::Id room_id, const std::string& participant_id) const;
+  [[nodiscard]] sfu::VideoCap media_cap_of(store::Id room_id) const;
   void broadcast_media(store::Id room_id, const std::string& frame);
   [[nodiscard]] int media_participants(store::Id room_id) const;
   void bad_frame(ConnId id, Conn& conn, std::string_view code, std::string_view message);

@@ -164,10 +164,13 @@ void Hub::finish_join(ConnId id, const Hello& hello, const JoinLookup& lookup) {
                                                               : std::nullopt)},
                   {"participants", participants_json(room.id)},
                   {"resumeToken", p->resume_token},
+                  {"mediaCap", video_cap_name(media_cap_of(room.id))},
                   {"history", {{"messages", history}, {"hasMore", lookup.has_more}}}}));
   if (hello.resume && p->resume_token == *hello.resume) {
     // A receive offer sent while the socket was down is sent again.
     if (p->media_joined && p->pending_offer) send(id, *p->pending_offer);
+    // And what it receives now (it may have changed while the socket was down).
+    if (p->media_joined && p->receiving) send(id, *p->receiving);
     if (was_reconnecting) {
       broadcast(room.id, event("participant-updated", {{"participant", participant_json(p->view)}}),
                 p->view.id);

@@ -39,6 +39,9 @@ void Hub::handle_media(ConnId id, Conn& conn, const std::string& type, const nlo
   if (type == "media.publish") return media_publish(id, p, msg);
   if (type == "media.subscribeAnswer") return media_answer(id, p, msg);
   if (type == "media.state") return media_state(id, p, msg);
+  if (type == "media.view") return media_view(id, p, msg);
+  if (type == "media.prefs") return media_prefs(id, p, msg);
+  if (type == "media.cap") return media_cap(id, p, msg);
   bad_frame(id, conn, "unknown_type", "unknown message type");
 }
 
@@ -54,7 +57,11 @@ void Hub::media_join(ConnId id, Participant& p) {
   }
   p.media_joined = true;
   p.pending_offer.reset();
+  p.receiving.reset();
   media_->join_media(p.room_id, p.view.id);
+  // The media room may have been created just now, and the worker forgot the participant's
+  // earlier prefs: the room's cap and this participant's prefs are applied again.
+  apply_quality_settings(p);
 }
 
 void Hub::media_publish(ConnId id, Participant& p, const nlohmann::json& msg) {
@@ -129,6 +136,7 @@ void Hub::media_leave(Participant& p) {
   if (!p.media_joined) return;
   p.media_joined = false;
   p.pending_offer.reset();
+  p.receiving.reset();
   if (media_ != nullptr) media_->leave_media(p.room_id, p.view.id);
 }
 
@@ -152,6 +160,7 @@ void Hub::broadcast_media(store::Id room_id, const std::string& frame) {
 
 void Hub::on_media_event(const sfu::RoomEvent& e) {
   using Type = sfu::RoomEvent::Type;
+  if (e.type == Type::Quality) return on_quality_event(e);
   if (e.type == Type::Speaker) {
     return broadcast_media(e.room_id, event("media.speaker", {{"participantId",
                                                                e.speaker ? nlohmann::json(*e.speaker)
@@ -182,6 +191,7 @@ void Hub::on_media_event(const sfu::RoomEvent& e) {
     case Type::MediaFailed: {
       p.media_joined = false;
       p.pending_offer.reset();
+      p.receiving.reset();
       if (!p.conn) {
         // Socket and media both gone: the consent timeout ends the participant. (A copy of
         // the id: remove_participant erases the participant that holds it.)
@@ -195,9 +205,10 @@ void Hub::on_media_event(const sfu::RoomEvent& e) {
           p.view.id, error_event("media_failed", "the media connection was lost: " + e.message,
                                  "media.join"));
     }
+    case Type::Receiving:
+      return on_receiving_event(p, e);
     case Type::Speaker:
     case Type::Quality:
-    case Type::Receiving:
       return;
   }
 }

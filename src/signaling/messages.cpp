@@ -34,4 +34,20 @@ std::string event(std::string_view type, nlohmann::json fields) {
   return fields.dump();
 }
 
+std::string_view video_cap_name(sfu::VideoCap cap) {
+  switch (cap) {
+    case sfu::VideoCap::Low: return "low";
+    case sfu::VideoCap::Medium: return "medium";
+    case sfu::VideoCap::High: return "high";
+  }
+  return "high";
+}
+
+std::optional<sfu::VideoCap> parse_video_cap(std::string_view name) {
+  if (name == "low") return sfu::VideoCap::Low;
+  if (name == "medium") return sfu::VideoCap::Medium;
+  if (name == "high") return sfu::VideoCap::High;
+  return std::nullopt;
+}
+
 }  // namespace bailanys::signaling

@@ -2,6 +2,7 @@
 // messages and building of server events.
 #pragma once
 
+#include "sfu/room_events.hpp"
 #include "store/store.hpp"
 
 #include <nlohmann/json.hpp>
@@ -34,5 +35,9 @@ std::string error_event(std::string_view code, std::string_view message,
                         std::optional<std::string> ref = std::nullopt);
 std::string rate_limited_event(long long retry_after_s, std::optional<std::string> ref);
 std::string event(std::string_view type, nlohmann::json fields);
+
+// media.cap's "quality": "low", "medium", "high".
+std::string_view video_cap_name(sfu::VideoCap cap);
+std::optional<sfu::VideoCap> parse_video_cap(std::string_view name);
 
 }  // namespace bailanys::signaling

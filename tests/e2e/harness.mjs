@@ -70,12 +70,12 @@ function removeTempDir(dir) {
   tempDirs.delete(dir);
 }
 
-export function freePort() {
+export function freePort(host = '127.0.0.1') {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
     srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
+    srv.listen(0, host, () => {
       const { port } = srv.address();
       srv.close(() => resolve(port));
     });
@@ -99,8 +99,10 @@ async function waitForBinary() {
 }
 
 export class Server {
-  static async start(extraArgs = []) {
-    const s = new Server(extraArgs);
+  // options.host: the address to listen on (default 127.0.0.1; the media sockets follow it
+  // unless extraArgs say otherwise). shaped-links.test.mjs uses an address of its own namespaces.
+  static async start(extraArgs = [], options = {}) {
+    const s = new Server(extraArgs, options);
     // The binary may be mid-rebuild (missing, or not yet executable): retry a few times.
     let lastErr = null;
     for (let attempt = 0; attempt < 3; attempt += 1) {
@@ -119,8 +121,9 @@ export class Server {
     throw lastErr;
   }
 
-  constructor(extraArgs) {
+  constructor(extraArgs, { host = '127.0.0.1' } = {}) {
     this.extraArgs = extraArgs;
+    this.host = host;
     this.dataDir = makeTempDir('bailanys-e2e-data-');
     this.child = null;
     this.port = 0;
@@ -129,18 +132,18 @@ export class Server {
     this.exitInfo = null;
   }
 
-  get origin() { return `http://127.0.0.1:${this.port}`; }
-  get wsUrl() { return `ws://127.0.0.1:${this.port}/ws`; }
+  get origin() { return `http://${this.host}:${this.port}`; }
+  get wsUrl() { return `ws://${this.host}:${this.port}/ws`; }
   get pid() { return this.child?.pid; }
   get logs() { return `--- stderr ---\n${tail(this.stderr)}\n--- stdout ---\n${tail(this.stdout)}`; }
 
   async launch() {
-    this.port = await freePort();
+    this.port = await freePort(this.host);
     this.stderr = '';
     this.stdout = '';
     this.exitInfo = null;
     // Media ports 0: the kernel picks free ones (several servers run at once).
-    const args = ['serve', '--listen', `127.0.0.1:${this.port}`, '--data-dir', this.dataDir,
+    const args = ['serve', '--listen', `${this.host}:${this.port}`, '--data-dir', this.dataDir,
       '--rtc-udp-port', '0', '--rtc-tcp-port', '0', ...this.extraArgs];
     const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
@@ -365,12 +368,15 @@ export class WsGuest {
 // the browser
 // ---------------------------------------------------------------------------------------------
 
-/** Debian's Chromium with a throw-away profile home. `fakeUi: false` leaves the media prompt alone. */
-export async function launchBrowser({ fakeUi = true, extraArgs = [] } = {}) {
+/**
+ * Debian's Chromium with a throw-away profile home. `fakeUi: false` leaves the media prompt alone.
+ * `executablePath`: another launcher (e.g. a script that starts Chromium in a network namespace).
+ */
+export async function launchBrowser({ fakeUi = true, extraArgs = [], executablePath = CHROMIUM } = {}) {
   const home = makeTempDir('bailanys-e2e-home-');
   const args = [...BASE_ARGS, ...(fakeUi ? [FAKE_UI] : []), ...extraArgs];
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     headless: true,
     args,
     env: { ...process.env, HOME: home, XDG_CONFIG_HOME: pathJoin(home, '.config'), XDG_CACHE_HOME: pathJoin(home, '.cache') },

@@ -2,6 +2,7 @@
 // the store pool posts back run on the test thread. Shared by hub_test and hub_media_test.
 #pragma once
 
+#include "auth/session_token.hpp"
 #include "common/random.hpp"
 #include "signaling/hub.hpp"
 #include "store/store_pool.hpp"
@@ -97,11 +98,12 @@ class HubTest : public ::testing::Test {
     void send(const json& j) const { listener->on_text(j.dump()); }
   };
 
-  Client connect() {
+  Client connect(std::optional<std::string> cookie = std::nullopt) {
     Client c;
     c.socket = std::make_shared<FakeSocket>();
     http::HttpRequest upgrade;
     upgrade.remote_address = "127.0.0.1";
+    if (cookie) upgrade.headers.emplace_back("cookie", *cookie);
     c.listener = hub_->on_open(c.socket, upgrade);
     c.id = 0;
     return c;
@@ -109,13 +111,21 @@ class HubTest : public ::testing::Test {
 
   // Connects and completes hello → welcome.
   Client join(const std::string& name, std::optional<std::string> resume = std::nullopt,
-              int version = 1) {
-    Client c = connect();
+              int version = 1, std::optional<std::string> cookie = std::nullopt) {
+    Client c = connect(std::move(cookie));
     json hello = {{"type", "hello"}, {"v", version}, {"room", "KQZMBVTRAX"}, {"name", name}};
     if (resume) hello["resume"] = *resume;
     c.send(hello);
     EXPECT_TRUE(posted_.run_until([&] { return !c.socket->frames.empty(); }));
     return c;
+  }
+
+  // A Cookie header with a fresh session of the room's owner (a signed-in user).
+  std::string owner_cookie() {
+    const auto s = store::open_store("sqlite:" + (dir_ / "t.db").string());
+    const auto token = auth::issue_session_token();
+    s->create_session({token.hash, owner_.id, wall_, wall_ + 3'600'000});
+    return "bailanys_session=" + token.token;
   }
 
   std::filesystem::path dir_;

@@ -15,8 +15,17 @@
 //   'status'  {state: null|'reconnecting'|'failed'|'full'|'unavailable'|'unsupported'}
 //   'notice'  {key}: a one-off problem worth a toast (translation key)
 //   'autoplay-blocked'  the browser refused to play the others' sound until the user acts
+//   'cap'        the room's video quality cap changed {quality, by, initial} (read `cap`)
+//   'quality'    a media.quality report arrived, or the last one went stale (read `quality`)
+//   'receiving'  a media.receiving report arrived (read receivingOf(id, source))
 //
-// Test hook: window.__media = { publish, receive, tracks, marks } (live getters).
+// Adaptive quality (docs/PROTOCOL.md, "Media"): the camera is published with three simulcast
+// encodings (rids q/h/f) when the browser can; the view tells the server how tall each tile is
+// on screen (media.view, debounced, only when it changed, at most ~3 per second), media.prefs
+// carries "audio only" and the pinned participants, media.cap the owner's quality cap.
+//
+// Test hook: window.__media = { publish, receive, tracks, marks, receiving, quality, cap, prefs,
+// view, sent } (live getters).
 import { h } from '/assets/js/dom.js';
 
 const PC_CONFIG = { iceServers: [], bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
@@ -25,6 +34,21 @@ const KIND_OF = { mic: 'audio', camera: 'video', screen: 'video' };
 const PUBLISH_ANSWER_TIMEOUT_MS = 15_000;
 // Consecutive failures of the media connection: wait this long before each new attempt, then give up.
 const RETRY_DELAYS_MS = [1000, 2000, 4000, 8000];
+// The camera's simulcast encodings: a quarter, half and full resolution (of up to 1280×720).
+const CAMERA_ENCODINGS = [
+  { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+  { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
+];
+// media.view: wait this long after the last change, and keep at least this much between frames
+// (the server allows 10 media messages per second, shared with everything else).
+const VIEW_DEBOUNCE_MS = 300;
+const VIEW_MIN_INTERVAL_MS = 350;
+// A media.quality report older than this is not shown any more (the server sends one every ~2 s).
+const QUALITY_STALE_MS = 7000;
+export const CAP_LEVELS = ['low', 'medium', 'high'];
+const QUALITY_LEVELS = ['good', 'fair', 'poor'];
+const PAUSE_REASONS = ['bandwidth', 'hidden', 'lastN', 'audioOnly'];
 
 export function mediaPlaneSupported() {
   return typeof window.RTCPeerConnection === 'function';
@@ -43,7 +67,7 @@ class MediaError extends Error {
 
 export class RoomMedia extends EventTarget {
   /** client: SignalingClient; local: LocalMedia (owned by the caller). */
-  constructor({ client, local }) {
+  constructor({ client, local, audioOnly = false }) {
     super();
     this.client = client;
     this.local = local;
@@ -74,12 +98,33 @@ export class RoomMedia extends EventTarget {
     this.audioHost = h('div', { class: 'remote-audio', hidden: true, 'aria-hidden': 'true' });
     // Milliseconds (performance.now()) of the steps of the current attempt, for tests and diagnosis.
     this.marks = {};
+    // Adaptive quality.
+    this.simulcast = false; // the camera transceiver has the three encodings
+    this.adaptive = null; // does the server know media.view/prefs/cap? null: not known yet
+    this.lastAdaptiveSendAt = -Infinity;
+    this.cap = null; // 'low' | 'medium' | 'high' | null (no cap announced)
+    this.capBy = null;
+    this.quality = new Map(); // participant id -> {level, lossPct, rttMs, downlinkKbps}
+    this.qualityTimer = 0;
+    this.receiving = []; // the tracks of the latest media.receiving
+    this.receivingBy = new Map(); // `${participantId}/${source}` -> entry of `receiving`
+    this.prefs = { audioOnly: Boolean(audioOnly), pinned: [] };
+    this.view = []; // [{participantId, source, height}] as the page shows it now
+    this.sentView = null; // JSON of the tiles of the last media.view sent
+    this.lastViewAt = -Infinity;
+    this.viewTimer = 0;
+    this.pendingCap = null;
+    this.sent = []; // the last adaptive frames sent, with their time (tests, diagnosis)
+    this.claimedErrors = new WeakSet();
 
     this.listeners = [
       [client, 'welcome', (e) => this.onWelcome(e.detail)],
       [client, 'media.subscribeOffer', (e) => this.onSubscribeOffer(e.detail)],
       [client, 'media.publishAnswer', (e) => this.onPublishAnswer(e.detail)],
       [client, 'media.speaker', (e) => this.onSpeaker(e.detail)],
+      [client, 'media.cap', (e) => this.onCap(e.detail)],
+      [client, 'media.quality', (e) => this.onQuality(e.detail)],
+      [client, 'media.receiving', (e) => this.onReceiving(e.detail)],
       [client, 'server-error', (e) => this.onServerError(e.detail)],
       [client, 'participant-left', (e) => this.onParticipantLeft(e.detail.participantId)],
       [local, 'change', () => this.syncSenders()],
@@ -110,6 +155,11 @@ export class RoomMedia extends EventTarget {
     this.version = Number(w.v) || 1;
     const sameSelf = Boolean(w.resumed && this.selfId && this.selfId === w.self?.id);
     this.selfId = w.self?.id ?? null;
+    // A server that knows adaptive quality says so with the room's cap in every welcome.
+    if (Object.hasOwn(w, 'mediaCap')) {
+      this.adaptive = true;
+      this.setCap(w.mediaCap, null, true);
+    }
     if (this.version < 2) {
       this.teardown();
       this.setStatus(null);
@@ -139,6 +189,7 @@ export class RoomMedia extends EventTarget {
   resync() {
     if (this.lastPublish && this.pub?.signalingState === 'have-local-offer') this.client.send(this.lastPublish);
     this.sendState(true);
+    this.sendAdaptiveState();
   }
 
   /** (Re)starts this participant's media from scratch: new connections, media.join, publish. */
@@ -151,6 +202,7 @@ export class RoomMedia extends EventTarget {
     this.sub.addEventListener('track', (e) => this.watch(e.track));
     if (!this.client.send({ type: 'media.join' })) return; // the next welcome starts again
     this.marks.join = performance.now();
+    this.sendAdaptiveState();
     if (gen === this.gen) this.syncSenders();
     this.emit('remote');
   }
@@ -268,8 +320,24 @@ export class RoomMedia extends EventTarget {
 
   onServerError(frame) {
     const ref = typeof frame.ref === 'string' ? frame.ref : '';
-    if (!ref.startsWith('media.') && !String(frame.code).startsWith('media_')) return;
     const code = frame.code;
+    // A server without adaptive quality answers media.view/prefs/cap with a bare unknown_type:
+    // note it (the owner's cap control is hidden), and do not bother the user with it.
+    if (code === 'unknown_type' && !ref && this.adaptive !== true && performance.now() - this.lastAdaptiveSendAt < 3000) {
+      this.adaptive = false;
+      this.claimedErrors.add(frame);
+      return;
+    }
+    if (!ref.startsWith('media.') && !String(code).startsWith('media_')) return;
+    if (ref === 'media.view' || ref === 'media.prefs' || ref === 'media.cap') {
+      if (code === 'rate_limited') this.resendLater(ref, frame.retryAfter);
+      else if (ref === 'media.cap') {
+        this.pendingCap = null;
+        this.emit('notice', { key: code === 'forbidden' ? 'media.cap.forbidden' : 'media.notice.other' });
+        this.emit('cap', { quality: this.cap, by: this.capBy, initial: true, refused: true });
+      } else if (globalThis.console) console.warn(`${ref} refused:`, code, frame.message ?? '');
+      return;
+    }
     if (code === 'rate_limited') {
       this.resendLater(ref, frame.retryAfter);
       return;
@@ -321,6 +389,13 @@ export class RoomMedia extends EventTarget {
         }
       } else if (ref === 'media.join') {
         this.start();
+      } else if (ref === 'media.view') {
+        this.sentView = null;
+        this.scheduleView();
+      } else if (ref === 'media.prefs') {
+        this.sendPrefs({ ...this.prefs });
+      } else if (ref === 'media.cap') {
+        if (this.pendingCap) this.sendAdaptive({ type: 'media.cap', quality: this.pendingCap });
       }
     }, wait);
   }
@@ -360,12 +435,31 @@ export class RoomMedia extends EventTarget {
         if (tr.sender.track !== track) tr.sender.replaceTrack(track).catch(() => {});
       } else if (present) {
         if (!this.pub) this.pub = this.makePc('publish');
-        this.transceivers[source] = this.pub.addTransceiver(track ?? KIND_OF[source], { direction: 'sendonly' });
+        this.transceivers[source] = this.addPublishTransceiver(source, track);
         added = true;
       }
     }
     if (added) this.negotiate();
     else if (!this.negotiating) this.sendState();
+  }
+
+  /**
+   * The camera goes out as three simulcast encodings (q, h, f) where the browser takes them; a
+   * browser that refuses sendEncodings sends one. The microphone and a screen share send one.
+   */
+  addPublishTransceiver(source, track) {
+    const init = { direction: 'sendonly' };
+    if (source === 'camera') {
+      try {
+        const tr = this.pub.addTransceiver(track ?? 'video', { ...init, sendEncodings: CAMERA_ENCODINGS.map((e) => ({ ...e })) });
+        this.simulcast = true;
+        return tr;
+      } catch (err) {
+        if (globalThis.console) console.warn('simulcast not available, sending one encoding:', err?.message ?? err);
+        this.simulcast = false;
+      }
+    }
+    return this.pub.addTransceiver(track ?? KIND_OF[source], init);
   }
 
   /** One publish offer/answer at a time; changes made meanwhile are sent in one more round. */
@@ -441,6 +535,141 @@ export class RoomMedia extends EventTarget {
     const json = JSON.stringify(state);
     if (!force && json === this.sentState) return;
     if (this.client.send({ type: 'media.state', ...state })) this.sentState = json;
+  }
+
+  // ---- adaptive quality ----
+
+  /**
+   * Sends an adaptive-quality frame. A server that does not know them answers unknown_type, which
+   * is harmless (and not shown): they are still sent, so a server updated under a live room
+   * gets them after the next resume.
+   */
+  sendAdaptive(frame) {
+    if (!this.enabled || !this.sub) return false;
+    if (!this.client.send(frame)) return false;
+    this.lastAdaptiveSendAt = performance.now();
+    this.sent.push({ at: Date.now(), frame: structuredClone(frame) });
+    if (this.sent.length > 100) this.sent.splice(0, this.sent.length - 100);
+    return true;
+  }
+
+  /** After media.join or a resume: the server hears our view and (non-default) preferences again. */
+  sendAdaptiveState() {
+    if (this.prefs.audioOnly || this.prefs.pinned.length > 0) this.sendPrefs({ ...this.prefs });
+    this.sentView = null;
+    this.scheduleView();
+  }
+
+  /** tiles: [{participantId, source, height}] (device pixels, 0 = not visible) as shown now. */
+  setView(tiles) {
+    this.view = tiles.map((x) => ({ participantId: x.participantId, source: x.source, height: Math.max(0, Math.round(x.height) || 0) }));
+    this.scheduleView();
+  }
+
+  scheduleView() {
+    if (!this.enabled || !this.sub) return;
+    clearTimeout(this.viewTimer);
+    const wait = Math.max(VIEW_DEBOUNCE_MS, this.lastViewAt + VIEW_MIN_INTERVAL_MS - performance.now());
+    const gen = this.gen;
+    this.viewTimer = setTimeout(() => { if (gen === this.gen) this.flushView(); }, wait);
+  }
+
+  flushView() {
+    const json = JSON.stringify(this.view);
+    if (json === this.sentView) return;
+    if (this.sendAdaptive({ type: 'media.view', tiles: this.view })) {
+      this.sentView = json;
+      this.lastViewAt = performance.now();
+    }
+  }
+
+  /** Partial preferences: {audioOnly} and/or {pinned: [participant ids]}. */
+  setPrefs(partial) {
+    const fields = {};
+    if (typeof partial.audioOnly === 'boolean') fields.audioOnly = partial.audioOnly;
+    if (Array.isArray(partial.pinned)) fields.pinned = partial.pinned.filter((id) => typeof id === 'string');
+    Object.assign(this.prefs, fields);
+    this.sendPrefs(fields);
+    this.emit('prefs');
+  }
+
+  sendPrefs(fields) {
+    if (Object.keys(fields).length > 0) this.sendAdaptive({ type: 'media.prefs', ...fields });
+  }
+
+  /** The room owner caps everyone's camera quality ('low' | 'medium' | 'high'). */
+  requestCap(quality) {
+    if (!CAP_LEVELS.includes(quality)) return false;
+    this.pendingCap = quality;
+    return this.sendAdaptive({ type: 'media.cap', quality });
+  }
+
+  setCap(value, by, initial) {
+    const raw = value && typeof value === 'object' ? value.quality : value;
+    const quality = CAP_LEVELS.includes(raw) ? raw : null;
+    const who = typeof by === 'string' ? by : (value && typeof value === 'object' && typeof value.by === 'string' ? value.by : null);
+    const changed = quality !== this.cap;
+    this.cap = quality;
+    this.capBy = who;
+    if (quality === this.pendingCap) this.pendingCap = null;
+    if (changed || initial) this.emit('cap', { quality, by: who, initial: Boolean(initial) });
+  }
+
+  onCap(frame) {
+    this.adaptive = true;
+    this.setCap(frame.quality, typeof frame.by === 'string' ? frame.by : null, false);
+  }
+
+  onQuality(frame) {
+    this.adaptive = true;
+    const next = new Map();
+    for (const q of Array.isArray(frame.participants) ? frame.participants : []) {
+      if (!q || typeof q.participantId !== 'string' || !QUALITY_LEVELS.includes(q.level)) continue;
+      const num = (v) => (Number.isFinite(Number(v)) && v !== null ? Number(v) : null);
+      next.set(q.participantId, { level: q.level, lossPct: num(q.lossPct), rttMs: num(q.rttMs), downlinkKbps: num(q.downlinkKbps) });
+    }
+    this.quality = next;
+    clearTimeout(this.qualityTimer);
+    this.qualityTimer = setTimeout(() => {
+      if (this.destroyed) return;
+      this.quality = new Map();
+      this.emit('quality');
+    }, QUALITY_STALE_MS);
+    this.emit('quality');
+  }
+
+  onReceiving(frame) {
+    this.adaptive = true;
+    const list = [];
+    const by = new Map();
+    for (const t of Array.isArray(frame.tracks) ? frame.tracks : []) {
+      if (!t || typeof t.participantId !== 'string' || !SOURCES.includes(t.source)) continue;
+      const entry = {
+        mid: typeof t.mid === 'string' ? t.mid : null,
+        participantId: t.participantId,
+        source: t.source,
+        state: t.state === 'paused' ? 'paused' : 'on',
+        reason: t.state === 'paused' && PAUSE_REASONS.includes(t.reason) ? t.reason : null,
+        layer: t.layer ?? null,
+        layers: t.layers ?? null,
+        height: Number.isFinite(t.height) ? t.height : null,
+      };
+      list.push(entry);
+      by.set(`${entry.participantId}/${entry.source}`, entry);
+    }
+    this.receiving = list;
+    this.receivingBy = by;
+    this.emit('receiving');
+  }
+
+  /** What the server says it sends us of a participant's source (null when it has not said). */
+  receivingOf(participantId, source) {
+    return this.receivingBy.get(`${participantId}/${source}`) ?? null;
+  }
+
+  /** True for a server error this object took care of (the view shows nothing for it). */
+  claimed(frame) {
+    return this.claimedErrors.has(frame);
   }
 
   // ---- screen sharing ----
@@ -573,14 +802,21 @@ export class RoomMedia extends EventTarget {
     this.tracks = {};
     this.remote = new Map();
     this.speaker = null;
+    clearTimeout(this.viewTimer);
+    this.sentView = null;
+    const hadReceiving = this.receiving.length > 0;
+    this.receiving = [];
+    this.receivingBy = new Map();
     this.renderAudio();
     if (had) this.emit('remote');
+    if (hadReceiving) this.emit('receiving');
   }
 
   destroy() {
     if (this.destroyed) return;
     this.destroyed = true;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.qualityTimer);
     for (const [target, type, fn] of this.listeners) target.removeEventListener(type, fn);
     this.screenTrack?.stop();
     this.screenTrack = null;
@@ -599,6 +835,15 @@ export class RoomMedia extends EventTarget {
       get marks() { return { ...self.marks }; },
       get speaker() { return self.speaker; },
       get status() { return self.status; },
+      get simulcast() { return self.simulcast; },
+      get adaptive() { return self.adaptive; },
+      get receiving() { return structuredClone(self.receiving); },
+      get quality() { return Object.fromEntries([...self.quality].map(([k, v]) => [k, { ...v }])); },
+      get cap() { return self.cap; },
+      get prefs() { return structuredClone(self.prefs); },
+      get view() { return structuredClone(self.view); },
+      get sentView() { return self.sentView ? JSON.parse(self.sentView) : null; },
+      get sent() { return structuredClone(self.sent); },
     };
   }
 

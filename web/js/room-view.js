@@ -4,8 +4,8 @@ import { bindText, bindAttr, storageGet, storageSet } from '/assets/js/i18n.js';
 import { SignalingClient } from '/assets/js/signaling.js';
 import { MicMeter, mediaErrorKey } from '/assets/js/media.js';
 import { ChatPanel } from '/assets/js/chat.js';
-import { ParticipantList, TileGrid, ScreenArea, screenIcon, sortParticipants } from '/assets/js/participants.js';
-import { RoomMedia, screenShareSupported } from '/assets/js/room-media.js';
+import { ParticipantList, TileGrid, ScreenArea, screenIcon, sortParticipants, qualityIndicator, renderQuality } from '/assets/js/participants.js';
+import { RoomMedia, screenShareSupported, CAP_LEVELS } from '/assets/js/room-media.js';
 import { copyLink } from '/assets/js/clipboard.js';
 import { roomLink, setRoomName } from '/assets/js/room-code.js';
 import { toast, toastError } from '/assets/js/toast.js';
@@ -14,6 +14,19 @@ import { setStateProvider } from '/assets/js/debug.js';
 const SENT_KEY = 'bailanys.sentClientIds';
 const SENT_MAX = 500;
 const NARROW = '(max-width: 900px)';
+const AUDIO_ONLY_KEY = 'bailanys.audioOnly';
+
+/** Headphones: the "audio only" control. */
+function audioOnlyIcon() {
+  const svg = h('svg', {
+    class: 'icon', viewBox: '0 0 24 24', width: 20, height: 20, fill: 'none', svg: true,
+    stroke: 'currentColor', 'stroke-width': 2, 'stroke-linecap': 'round', 'stroke-linejoin': 'round',
+    'aria-hidden': 'true', focusable: 'false',
+  });
+  svg.append(h('path', { d: 'M3 18v-6a9 9 0 0 1 18 0v6', svg: true }));
+  svg.append(h('path', { d: 'M21 19a2 2 0 0 1-2 2h-1v-7h3zM3 19a2 2 0 0 0 2 2h1v-7H3z', svg: true }));
+  return svg;
+}
 
 // clientIds this browser sent: guests have no authorId, so this is how their own messages
 // are recognised after a reload.
@@ -99,8 +112,19 @@ export function mountRoomView(container, { room, media, name, onLeave, onFatal, 
   const copyBtn = h('button', {
     type: 'button', class: 'btn btn-ghost btn-sm', testid: 'copy-link', onclick: () => copyLink(roomLink(room.code)),
   }, icon('copy'), h('span', { t: 'room.copyLink' }));
+  // The room's video quality cap (everyone sees it; the owner sets it) and this browser's connection.
+  const capChip = h('span', { class: 'cap-chip', testid: 'media-cap-notice', hidden: true });
+  const capSelect = h('select', { class: 'cap-select', testid: 'media-cap-select', id: 'media-cap-select' },
+    ...CAP_LEVELS.map((q) => h('option', { value: q, t: `media.cap.${q}` })));
+  capSelect.value = 'high';
+  const capControl = h('label', { class: 'cap-control', testid: 'media-cap-control', hidden: true, for: 'media-cap-select' },
+    h('span', { class: 'cap-label', t: 'media.cap.label' }), capSelect);
+  const myConnText = h('span', { class: 'my-connection-text', 'aria-hidden': 'true' });
+  const myConn = qualityIndicator('my-connection', 'my-connection');
+  myConn.append(myConnText);
   const topBar = h('div', { class: 'room-bar' },
-    h('div', { class: 'room-title' }, nameEl, h('div', { class: 'room-code-row' }, codeEl, copyBtn)));
+    h('div', { class: 'room-title' }, nameEl, h('div', { class: 'room-code-row' }, codeEl, copyBtn)),
+    h('div', { class: 'room-bar-side' }, capChip, capControl, myConn));
 
   // ---- media connection banner (audio and video, separate from the socket's) ----
   const mediaStatusText = h('span', { class: 'status-text' });
@@ -113,10 +137,16 @@ export function mountRoomView(container, { room, media, name, onLeave, onFatal, 
   }, h('span', { class: 'status-dot', 'aria-hidden': 'true' }), mediaStatusText, mediaRetry);
 
   // ---- stage: screen shares (large) above the participant tiles ----
-  const grid = new TileGrid();
+  const grid = new TileGrid({
+    onPin: (id) => {
+      roomMedia.setPrefs({ pinned: id ? [id] : [] });
+      renderMedia();
+    },
+    onPage: () => renderMedia(),
+  });
   const screens = new ScreenArea();
   const joining = h('div', { class: 'stage-message', testid: 'room-joining' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), h('span', { t: 'room.joining' }));
-  const stageEl = h('div', { class: 'stage', testid: 'stage', dataset: { layout: 'grid' } }, joining, screens.el, grid.el);
+  const stageEl = h('div', { class: 'stage', testid: 'stage', dataset: { layout: 'grid' } }, joining, screens.el, grid.pinArea, grid.el, grid.pager);
   const stage = h('div', { class: 'stage-wrap' }, h('div', { class: 'stage-banners' }, status, mediaStatus), stageEl);
 
   // ---- side panel: participants + chat ----
@@ -149,6 +179,7 @@ export function mountRoomView(container, { room, media, name, onLeave, onFatal, 
   const micBtn = h('button', { type: 'button', class: 'ctrl-btn', testid: 'toggle-mic' });
   const camBtn = h('button', { type: 'button', class: 'ctrl-btn', testid: 'toggle-camera' });
   const screenBtn = h('button', { type: 'button', class: 'ctrl-btn', testid: 'toggle-screen', hidden: true, 'aria-pressed': 'false' });
+  const audioOnlyBtn = h('button', { type: 'button', class: 'ctrl-btn', testid: 'toggle-audio-only', hidden: true, 'aria-pressed': 'false' }, audioOnlyIcon());
   const unreadBadge = h('span', { class: 'unread', hidden: true, testid: 'chat-unread' });
   const chatBtn = h('button', {
     type: 'button', class: 'ctrl-btn ctrl-chat', testid: 'toggle-chat', 'aria-controls': 'room-side', 'aria-expanded': 'false',
@@ -157,7 +188,7 @@ export function mountRoomView(container, { room, media, name, onLeave, onFatal, 
   const leaveBtn = h('button', { type: 'button', class: 'ctrl-btn ctrl-leave', testid: 'leave', onclick: () => leave() },
     icon('leave'), h('span', { class: 'ctrl-label', t: 'room.leave' }));
   const controls = h('div', { class: 'room-controls', role: 'toolbar', tAttrs: { 'aria-label': 'room.controls' } },
-    micBtn, camBtn, screenBtn, chatBtn, leaveBtn);
+    micBtn, camBtn, screenBtn, audioOnlyBtn, chatBtn, leaveBtn);
 
   const view = h('section', { class: 'room', testid: 'room-view', dataset: { code: room.code } },
     topBar,
@@ -166,7 +197,7 @@ export function mountRoomView(container, { room, media, name, onLeave, onFatal, 
   container.append(view);
 
   // ---- the media plane ----
-  const roomMedia = new RoomMedia({ client, local: media });
+  const roomMedia = new RoomMedia({ client, local: media, audioOnly: storageGet(AUDIO_ONLY_KEY) === '1' });
   view.append(roomMedia.audioHost);
 
   // ---- drawer (narrow screens) ----
@@ -245,26 +276,137 @@ export function mountRoomView(container, { room, media, name, onLeave, onFatal, 
     if (!selfId) return;
     const keep = new Set();
     const shares = [];
+    const audioOnly = roomMedia.prefs.audioOnly;
+    const remotes = sortParticipants([...participants.values()], selfId).filter((p) => p.id !== selfId);
     if (roomMedia.screenStream) shares.push({ id: selfId, name: self?.name ?? '', self: true, stream: roomMedia.screenStream });
-    for (const p of sortParticipants([...participants.values()], selfId)) {
-      if (p.id === selfId) continue;
+    for (const p of remotes) {
       const tracks = roomMedia.remoteTracks(p.id);
-      // The avatar unless they say the camera is on and its frames arrive (an unmuted track).
-      const camera = p.media?.camera && live(tracks.camera) && !tracks.camera.muted ? tracks.camera : null;
+      if (p.media?.screen && live(tracks.screen)) {
+        keep.add(`${p.id}/screen`);
+        const rec = roomMedia.receivingOf(p.id, 'screen');
+        const paused = rec?.state === 'paused' ? (rec.reason ?? 'other') : (audioOnly ? 'audioOnly' : null);
+        shares.push({ id: p.id, name: p.name, self: false, stream: streamOf(p.id, 'screen', tracks.screen), receiving: rec?.state ?? 'none', paused });
+      }
+    }
+    // The pinned participant is large unless screen shares take the large area.
+    const pinned = roomMedia.prefs.pinned.find((id) => participants.has(id) && id !== selfId) ?? null;
+    grid.setPinned(pinned, shares.length === 0);
+    for (const p of remotes) {
+      const tracks = roomMedia.remoteTracks(p.id);
+      const rec = roomMedia.receivingOf(p.id, 'camera');
+      grid.setReceiving(p.id, rec);
+      // The avatar unless they say the camera is on and its frames arrive (an unmuted track), the
+      // server sends it (not paused) and we did not ask for audio only.
+      const paused = rec?.state === 'paused' || audioOnly;
+      const camera = !paused && p.media?.camera && live(tracks.camera) && !tracks.camera.muted ? tracks.camera : null;
       if (camera) keep.add(`${p.id}/camera`);
       grid.setVideo(p.id, camera ? streamOf(p.id, 'camera', camera) : null);
       grid.setMic(p.id, p.media ? Boolean(p.media.mic) : null);
       grid.setSpeaking(p.id, roomMedia.speaker === p.id);
-      if (p.media?.screen && live(tracks.screen)) {
-        keep.add(`${p.id}/screen`);
-        shares.push({ id: p.id, name: p.name, self: false, stream: streamOf(p.id, 'screen', tracks.screen) });
-      }
     }
     for (const key of remoteStreams.keys()) if (!keep.has(key)) remoteStreams.delete(key);
     screens.render(shares);
-    stageEl.dataset.layout = shares.length > 0 ? 'screen' : 'grid';
+    stageEl.dataset.layout = shares.length > 0 ? 'screen' : (pinned ? 'pinned' : 'grid');
     renderScreenButton();
+    renderAudioOnlyButton();
+    observeTiles();
+    queueView();
   }
+
+  // ---- what this page shows, for the server (media.view) ----
+  // Each remote camera tile and screen share with its height on screen in device pixels; 0 when
+  // it is off the page, scrolled out of sight, or the tab is hidden.
+  const observed = new Set();
+  const intersecting = new WeakMap();
+  let viewFrame = 0;
+  const io = typeof IntersectionObserver === 'function'
+    ? new IntersectionObserver((entries) => {
+      for (const e of entries) intersecting.set(e.target, e.isIntersecting);
+      queueView();
+    })
+    : null;
+  const ro = typeof ResizeObserver === 'function' ? new ResizeObserver(() => queueView()) : null;
+  function observeTiles() {
+    const els = new Set([...grid.remoteTiles().map((x) => x.el), ...screens.el.querySelectorAll('[data-testid="screen-tile"]')]);
+    for (const el of els) {
+      if (observed.has(el)) continue;
+      observed.add(el);
+      io?.observe(el);
+      ro?.observe(el);
+    }
+    for (const el of observed) {
+      if (els.has(el)) continue;
+      observed.delete(el);
+      io?.unobserve(el);
+      ro?.unobserve(el);
+    }
+  }
+  function heightOf(el) {
+    if (!el.isConnected || el.hidden || document.visibilityState === 'hidden') return 0;
+    if (intersecting.get(el) === false) return 0;
+    const rect = el.getBoundingClientRect();
+    return Math.round(rect.height * (window.devicePixelRatio || 1));
+  }
+  function queueView() {
+    if (viewFrame || destroyed) return;
+    viewFrame = requestAnimationFrame(() => {
+      viewFrame = 0;
+      if (destroyed || !selfId) return;
+      const tiles = [];
+      for (const x of grid.remoteTiles()) tiles.push({ participantId: x.id, source: 'camera', height: x.offPage ? 0 : heightOf(x.el) });
+      for (const el of screens.el.querySelectorAll('[data-testid="screen-tile"][data-self="false"]')) {
+        tiles.push({ participantId: el.dataset.participantId, source: 'screen', height: heightOf(el) });
+      }
+      roomMedia.setView(tiles);
+    });
+  }
+  const onVisibility = () => queueView();
+  document.addEventListener('visibilitychange', onVisibility);
+
+  function renderAudioOnlyButton() {
+    const on = roomMedia.prefs.audioOnly;
+    audioOnlyBtn.hidden = !roomMedia.enabled || roomMedia.status === 'full' || roomMedia.status === 'unsupported';
+    audioOnlyBtn.setAttribute('aria-pressed', String(on));
+    audioOnlyBtn.dataset.state = on ? 'on' : 'off';
+    audioOnlyBtn.classList.toggle('active', on);
+    bindAttr(audioOnlyBtn, 'aria-label', on ? 'room.audioOnlyOff' : 'room.audioOnlyOn');
+    bindAttr(audioOnlyBtn, 'title', on ? 'room.audioOnlyOff' : 'room.audioOnlyOn');
+  }
+  audioOnlyBtn.addEventListener('click', () => {
+    const on = !roomMedia.prefs.audioOnly;
+    storageSet(AUDIO_ONLY_KEY, on ? '1' : null);
+    roomMedia.setPrefs({ audioOnly: on });
+    renderMedia();
+  });
+
+  // ---- the quality cap, and network quality ----
+  function renderCap() {
+    const q = roomMedia.cap;
+    const limited = q === 'low' || q === 'medium';
+    capChip.hidden = !limited;
+    if (limited) bindText(capChip, `media.cap.chip.${q}`);
+    capChip.dataset.quality = q ?? 'none';
+    capSelect.value = q ?? 'high';
+    capControl.hidden = !(self?.isOwner && roomMedia.enabled && roomMedia.adaptive !== false);
+  }
+  capSelect.addEventListener('change', () => {
+    if (!roomMedia.requestCap(capSelect.value)) capSelect.value = roomMedia.cap ?? 'high';
+  });
+  roomMedia.addEventListener('cap', (e) => {
+    renderCap();
+    const { quality, by, initial } = e.detail;
+    if (!initial && by !== selfId) toast(`media.cap.changed.${quality ?? 'high'}`, { timeout: 8000 });
+  });
+  function renderQualities() {
+    for (const p of participants.values()) grid.setQuality(p.id, roomMedia.quality.get(p.id) ?? null, p.id === selfId);
+    const mine = selfId ? roomMedia.quality.get(selfId) ?? null : null;
+    renderQuality(myConn, mine, { self: true });
+    if (mine) bindText(myConnText, `quality.short.${mine.level}`);
+    people.quality = roomMedia.quality;
+  }
+  roomMedia.addEventListener('quality', () => { renderQualities(); if (selfId) renderPeopleList(); });
+  roomMedia.addEventListener('receiving', () => renderMedia());
+  roomMedia.addEventListener('prefs', () => renderAudioOnlyButton());
 
   function renderScreenButton() {
     const on = Boolean(roomMedia.screenTrack);
@@ -307,7 +449,7 @@ export function mountRoomView(container, { room, media, name, onLeave, onFatal, 
   roomMedia.addEventListener('remote', () => { renderMedia(); if (selfId) renderPeopleList(); });
   roomMedia.addEventListener('speaker', () => renderMedia());
   roomMedia.addEventListener('screen', () => renderMedia());
-  roomMedia.addEventListener('status', () => { renderMediaStatus(); renderScreenButton(); if (selfId) renderPeopleList(); });
+  roomMedia.addEventListener('status', () => { renderMediaStatus(); renderScreenButton(); renderAudioOnlyButton(); renderCap(); if (selfId) renderPeopleList(); });
   roomMedia.addEventListener('notice', (e) => toast(e.detail.key, { kind: 'error', timeout: 8000 }));
   roomMedia.addEventListener('autoplay-blocked', () => {
     if (soundToastShown) return;
@@ -346,6 +488,8 @@ export function mountRoomView(container, { room, media, name, onLeave, onFatal, 
     grid.render(list, selfId);
     renderSelfMedia();
     renderMedia();
+    renderQualities();
+    renderCap();
   }
 
   client.addEventListener('welcome', (e) => {
@@ -372,7 +516,9 @@ export function mountRoomView(container, { room, media, name, onLeave, onFatal, 
     renderPeople();
   });
   client.addEventListener('participant-left', (e) => {
-    if (participants.delete(e.detail.participantId)) renderPeople();
+    const id = e.detail.participantId;
+    if (roomMedia.prefs.pinned.includes(id)) roomMedia.setPrefs({ pinned: roomMedia.prefs.pinned.filter((x) => x !== id) });
+    if (participants.delete(id)) renderPeople();
   });
   client.addEventListener('participant-updated', (e) => {
     const p = e.detail.participant;
@@ -389,6 +535,7 @@ export function mountRoomView(container, { room, media, name, onLeave, onFatal, 
   client.addEventListener('server-error', (e) => {
     const { code, retryAfter, ref } = e.detail;
     if (code === 'not_joined' || code === 'already_joined') return; // transient, handled by reconnecting
+    if (roomMedia.claimed(e.detail)) return; // an older server refusing adaptive-quality messages
     // Media errors are explained by the media plane (RoomMedia 'notice' and 'status').
     if ((typeof ref === 'string' && ref.startsWith('media.')) || String(code).startsWith('media_')) return;
     toastError({ code, retryAfter });
@@ -413,6 +560,9 @@ export function mountRoomView(container, { room, media, name, onLeave, onFatal, 
     mediaStatus: roomMedia.status,
     screen: Boolean(roomMedia.screenTrack),
     speaker: roomMedia.speaker,
+    audioOnly: roomMedia.prefs.audioOnly,
+    pinned: [...roomMedia.prefs.pinned],
+    mediaCap: roomMedia.cap,
   }));
 
   client.connect();
@@ -429,6 +579,10 @@ export function mountRoomView(container, { room, media, name, onLeave, onFatal, 
       meter.close();
       media.removeEventListener('change', onMediaChange);
       document.removeEventListener('keydown', onKey);
+      document.removeEventListener('visibilitychange', onVisibility);
+      io?.disconnect();
+      ro?.disconnect();
+      cancelAnimationFrame(viewFrame);
       clearInterval(countdownTimer);
       clearTimeout(hideTimer);
       setStateProvider(null);

@@ -42,6 +42,7 @@ export function newClientId() {
  *   fatal {code}          the room refused us (room_not_found, guests_not_allowed, …)
  *   replaced              another tab took this participant over (close code 4001)
  *   media.subscribeOffer / media.publishAnswer / media.speaker   (the frames; version 2)
+ *   media.cap / media.quality / media.receiving   (adaptive quality; the frames)
  *   message               every frame, including types this version does not know
  */
 export class SignalingClient extends EventTarget {
@@ -253,6 +254,9 @@ export class SignalingClient extends EventTarget {
       case 'media.subscribeOffer':
       case 'media.publishAnswer':
       case 'media.speaker':
+      case 'media.cap':
+      case 'media.quality':
+      case 'media.receiving':
         this.emit(frame.type, frame);
         break;
       default: break;

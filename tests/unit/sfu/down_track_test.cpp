@@ -139,7 +139,7 @@ class DownTrackTest : public ::testing::Test {
       keyframe = kind && rtp::is_keyframe(*kind, parsed->payload());
     }
     Bytes out(1500);
-    const std::size_t size = down.forward(*parsed, publisher_ids_, keyframe, now, out);
+    const std::size_t size = down.forward(*parsed, 0, publisher_ids_, keyframe, now, out);
     out.resize(size);
     return out;
   }
@@ -196,7 +196,7 @@ TEST_F(DownTrackTest, AudioComesOutUnderTheSubscribersNumbers) {
   EXPECT_EQ(down.counters().forwarded, 2u);
 }
 
-TEST_F(DownTrackTest, VideoGetsItsPayloadTypeAndOrientationButNoSenderHopExtensions) {
+TEST_F(DownTrackTest, VideoGetsItsPayloadTypeOrientationAndATransportSequenceSlot) {
   auto down = video_down();
   auto out = forward_video(down, kPublisherVideo, 1000, 9000, vp8_key(1), 1000);
   ASSERT_FALSE(out.empty());
@@ -210,7 +210,9 @@ TEST_F(DownTrackTest, VideoGetsItsPayloadTypeAndOrientationButNoSenderHopExtensi
   const auto orientation = rtp::read_video_orientation(p, ids);
   ASSERT_TRUE(orientation);
   EXPECT_EQ(orientation->rotation_degrees, 90);
-  EXPECT_FALSE(p.has_extension(3));  // transport-cc (3 in the answer) is not written
+  // transport-cc (3 in the answer) is written as 0: SendSide numbers it just before sending.
+  ASSERT_EQ(p.extension(3).size(), 2u);
+  EXPECT_EQ(p.extension(3)[0] | p.extension(3)[1], 0);
   EXPECT_FALSE(p.has_extension(11));
 }
 

@@ -122,18 +122,18 @@ TEST(ForwardedPacket, ValuesThatDoNotFitTheOneByteFormAreIgnored) {
   EXPECT_EQ(h.extension_count, 0u);
   const Bytes sixteen(16, 7);
   h.add_extension(14, sixteen);  // the largest that fits
-  for (std::uint8_t id = 1; id <= 4; ++id) h.add_extension(id, one);
-  EXPECT_EQ(h.extension_count, 4u);  // the fifth one is dropped
+  for (std::uint8_t id = 1; id <= 5; ++id) h.add_extension(id, one);
+  EXPECT_EQ(h.extension_count, 5u);  // the sixth one is dropped
   EXPECT_EQ(h.extensions[0].id, 14);
-  EXPECT_EQ(h.extensions[3].id, 3);
+  EXPECT_EQ(h.extensions[4].id, 4);
 
   Bytes out(100);
   const std::size_t size = write_forwarded_packet(out, h, Bytes{0x55});
   auto packet = rtp::RtpPacket::parse(std::span(out).first(size));
   ASSERT_TRUE(packet);
   EXPECT_EQ(packet->extension(14).size(), 16u);
-  EXPECT_TRUE(packet->has_extension(3));
-  EXPECT_FALSE(packet->has_extension(4));
+  EXPECT_TRUE(packet->has_extension(4));
+  EXPECT_FALSE(packet->has_extension(5));
 }
 
 // An RTP packet as the SFU forwards it: one-byte extensions, optional CSRCs and padding.
