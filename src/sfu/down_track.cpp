@@ -78,15 +78,21 @@ int DownTrack::map_payload_type(std::uint8_t publisher_pt) {
   return pt_map_.at(publisher_pt & 0x7F);
 }
 
-void DownTrack::set_target_layer(int layer) {
+void DownTrack::set_target_layer(int layer, bool now_if_lower) {
   if (kind_ != MediaKind::Video) return;
-  if (layer < 0) {
+  if (layer < 0 || (now_if_lower && current_layer_ >= 0 && layer < current_layer_)) {
     if (target_layer_ >= 0) {
       // Paused: the next start is a new source, at a keyframe of whatever layer is wanted then.
       rewriter_.switch_source();
       current_layer_ = -1;
+      // And nothing sent so far is resent: a pause or an urgent step down means the link is
+      // short, and the old layer's packets are of no use to the decoder any more.
+      if (packets_sent_ != 0) {
+        has_switch_ = true;
+        switch_sequence_ = static_cast<std::uint16_t>(last_sequence_ + 1);
+      }
     }
-    target_layer_ = -1;
+    target_layer_ = layer < 0 ? -1 : layer;
     return;
   }
   target_layer_ = layer;
@@ -100,6 +106,7 @@ std::size_t DownTrack::forward(const rtp::RtpPacket& packet, int layer,
     ++counters_.dropped_unmapped_codec;
     return 0;
   }
+  bool switched = false;
   if (kind_ == MediaKind::Video) {
     if (target_layer_ < 0) {
       ++counters_.dropped_paused;
@@ -118,6 +125,7 @@ std::size_t DownTrack::forward(const rtp::RtpPacket& packet, int layer,
       if (current_layer_ >= 0) ++counters_.layer_switches;
       rewriter_.switch_source();
       current_layer_ = layer;
+      switched = true;
     }
   }
   // A padding-only packet (the publisher's bandwidth probe) is relayed as padding: dropping it
@@ -130,6 +138,10 @@ std::size_t DownTrack::forward(const rtp::RtpPacket& packet, int layer,
   if (!rewrite) {
     ++counters_.dropped_rewrite;
     return 0;
+  }
+  if (switched) {
+    switch_sequence_ = rewrite->sequence;
+    has_switch_ = true;
   }
   ForwardHeader header;
   header.payload_type = static_cast<std::uint8_t>(pt);
@@ -154,6 +166,7 @@ std::size_t DownTrack::forward(const rtp::RtpPacket& packet, int layer,
   const std::size_t size = write_forwarded_packet(out, header, packet.payload());
   if (size == 0) return 0;
   sent_.store(rewrite->sequence, out.first(size), now);
+  last_sequence_ = rewrite->sequence;
   last_payload_type_ = header.payload_type;
   ++packets_sent_;
   octets_sent_ += static_cast<std::uint32_t>(packet.payload().size());
@@ -189,6 +202,12 @@ std::size_t DownTrack::padding(std::uint8_t padding, TimeMs now, std::span<std::
 
 std::size_t DownTrack::retransmit(std::uint16_t sequence, TimeMs now, std::span<std::uint8_t> out) {
   ++counters_.nacked;
+  // A packet of the layer left at the last switch: the decoder has moved on to the new one, and
+  // on a congested link (the usual reason for a switch) resending it only adds to the queue.
+  if (has_switch_ && static_cast<std::int16_t>(sequence - switch_sequence_) < 0) {
+    ++counters_.nack_before_switch;
+    return 0;
+  }
   const auto stored = sent_.find(sequence, now);
   if (stored.empty() || stored.size() + 2 > out.size()) {
     ++counters_.nack_missed;

@@ -37,6 +37,7 @@ struct DownTrackCounters {
   std::uint64_t dropped_other_layer = 0;     // a simulcast layer this subscriber does not get
   std::uint64_t layer_switches = 0;
   std::uint64_t nacked = 0, retransmitted = 0, nack_missed = 0;
+  std::uint64_t nack_before_switch = 0;  // for the layer left at a switch: not resent
 };
 
 class DownTrack {
@@ -59,7 +60,9 @@ class DownTrack {
   // Which layer this subscriber should get; -1 pauses the track (video only). A different
   // layer is switched to at its next keyframe (the current one is forwarded until then); after
   // a pause, forwarding resumes at a keyframe of the target layer.
-  void set_target_layer(int layer);
+  // `now_if_lower`: a congested downlink cannot wait for the lower layer's keyframe while the
+  // higher one keeps filling its queue; forwarding stops at once and resumes at that keyframe.
+  void set_target_layer(int layer, bool now_if_lower = false);
   [[nodiscard]] int target_layer() const { return target_layer_; }
   [[nodiscard]] int current_layer() const { return current_layer_; }
   // The layer whose keyframe this track waits for (a switch or a start), or -1.
@@ -119,6 +122,9 @@ class DownTrack {
   std::uint8_t last_payload_type_ = 0;  // subscriber PT of the last forwarded packet
   DownTrackCounters counters_;
   int target_layer_ = 0;
+  bool has_switch_ = false;
+  std::uint16_t switch_sequence_ = 0;  // outgoing sequence of the last layer switch point
+  std::uint16_t last_sequence_ = 0;    // outgoing sequence of the newest forwarded packet
   int current_layer_ = -1;
   SendSide* send_side_ = nullptr;
 };

@@ -12,6 +12,9 @@ namespace bailanys::sfu {
 namespace {
 
 constexpr auto kTickPeriod = std::chrono::milliseconds(50);
+// Bandwidth probes are paced in steps of this (docs/BWE.md): a probe is a train of padding
+// spread over ~100 ms, not one burst, so its send rate means something.
+constexpr auto kPacePeriod = std::chrono::milliseconds(5);
 
 // RFC 8445 §5.1.2.1: priority = 2^24 * type preference + 2^8 * local preference + (256 - component).
 // Host candidates; UDP is preferred, and TCP passive gets a lower local preference (RFC 6544 §4.2).
@@ -52,6 +55,10 @@ void MediaWorker::start() {
   udp_->start();
   if (tcp_) tcp_->start();
   loop_.every(kTickPeriod, [this] { tick(); });
+  loop_.every(kPacePeriod, [this] {
+    const TimeMs now = steady_now_ms();
+    for (auto& [id, room] : rooms_) room->on_pace(now);
+  });
   loop_.start();
   spdlog::info("{}: media on UDP {}:{}{}, announced as {}", options_.name,
                options_.udp_bind.ip_string(), udp_port_,

@@ -49,6 +49,8 @@ class Room {
   void set_receive_prefs(const std::string& participant_id, const ReceivePrefs& prefs, TimeMs now);
   void set_video_cap(VideoCap cap, TimeMs now);
   void on_timer(TimeMs now);
+  // Every few ms: sends the due part of running bandwidth probes.
+  void on_pace(TimeMs now);
   // Closes every transport (server shutdown).
   void close();
 

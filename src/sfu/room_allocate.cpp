@@ -25,8 +25,8 @@ constexpr TimeMs kLayerActiveMs = 1500;      // a layer with no packet for this 
 // extensions and the SRTP tag, about 70 bytes each.
 constexpr std::uint64_t kAudioOverheadBps = 50 * 70 * 8;
 constexpr std::uint64_t kAudioAssumedBps = 32'000;  // before a measurement
-constexpr std::size_t kPaddingPacket = 255;
 constexpr std::size_t kMaxPaddingPacketsPerTick = 200;
+constexpr std::uint64_t kProbeBeyondWantedPercent = 100 + kUpgradeMarginPercent + 10;
 
 int cap_layer(VideoCap cap) {
   switch (cap) {
@@ -45,6 +45,10 @@ void Room::set_view(const std::string& participant_id, const std::vector<TileVie
   if (p == nullptr) return;
   p->view = tiles;
   p->view_known = true;
+  for (const auto& tile : tiles) {
+    spdlog::debug("room {}: {} shows {}'s {} {} px high", id_, participant_id, tile.participant_id,
+                  tile.source, tile.height);
+  }
   p->allocation_dirty = true;
 }
 
@@ -93,6 +97,10 @@ void Room::measure_layers(TimeMs now) {
         const auto bps = bytes * 8 * 1000 / static_cast<std::uint64_t>(elapsed);
         // Smoothed a little: a keyframe second must not look like the layer's normal rate.
         layer.bitrate_bps = layer.bitrate_bps == 0 ? bps : (layer.bitrate_bps * 2 + bps) / 3;
+        if (track->video()) {
+          spdlog::trace("room {}: {}'s {} layer {} at {} kbit/s ({} packets)", id_, id, track->source,
+                        layer.rid, bps / 1000, layer.packets);
+        }
         if (!layer.seq_started) continue;
         const auto total_expected = static_cast<std::uint64_t>(layer.highest_seq - layer.first_seq + 1);
         const std::uint64_t interval_expected = total_expected - layer.expected_at_measure;
@@ -154,6 +162,15 @@ void Room::allocate(Participant& p, TimeMs now) {
   settings.max_camera_layer = cap_layer(video_cap_);
   settings.last_n = options_.last_n;
   const Allocation result = sfu::allocate(tracks, settings);
+  if (estimate.bps * 10 < p.logged_estimate_bps * 8 || estimate.bps * 10 > p.logged_estimate_bps * 12) {
+    spdlog::debug("room {}: {} downlink now {} kbit/s (delay-based {} {}, loss-based {}, acked {}, loss {:.1f} %)",
+                  id_, p.id, estimate.bps / 1000, estimate.delay_based_bps / 1000,
+                  estimate.delay == bwe::DelayState::Overusing    ? "overusing"
+                  : estimate.delay == bwe::DelayState::Underusing ? "underusing"
+                                                                  : "normal",
+                  estimate.loss_based_bps / 1000, estimate.acked_bps / 1000, estimate.loss_fraction * 100);
+    p.logged_estimate_bps = estimate.bps;
+  }
 
 
   std::vector<ReceivingTrack> receiving;
@@ -166,12 +183,15 @@ void Room::allocate(Participant& p, TimeMs now) {
     if (a.reason != PauseReason::None) {
       down.set_target_layer(-1);
     } else if (a.layer >= 0) {
-      down.set_target_layer(a.layer);
+      // Below what the tile wants means the downlink is short: the higher layer stops at once
+      // (resuming at the lower one's keyframe) rather than keep filling the queue until then.
+      down.set_target_layer(a.layer, a.layer < a.wanted_layer);
     }
     if (down.target_layer() != before) {
-      spdlog::debug("room {}: {} gets {}'s {} at layer {} (was {}, budget {} kbit/s, {})", id_, p.id,
-                    down.track()->publisher_id, down.track()->source, down.target_layer(), before,
-                    settings.budget_bps / 1000, to_string(a.reason));
+      spdlog::debug("room {}: {} gets {}'s {} at layer {} (was {}, wants {}, budget {} kbit/s, {})",
+                    id_, p.id, down.track()->publisher_id, down.track()->source,
+                    down.target_layer(), before, a.wanted_layer, settings.budget_bps / 1000,
+                    to_string(a.reason));
     }
     if (a.reason == PauseReason::Bandwidth) p.bandwidth_paused = true;
     if (a.reason == PauseReason::None && a.layer < a.wanted_layer) p.bandwidth_limited = true;
@@ -197,7 +217,20 @@ void Room::allocate(Participant& p, TimeMs now) {
     e.receiving = std::move(receiving);
     host_.emit(std::move(e));
   }
-  p.send->want(result.wanted_bps + audio_bps, steady_now_us());
+  const int cluster = p.send->probe_cluster();
+  // Probe a little beyond what is wanted: stepping up needs the allocator's margin on top.
+  p.send->want((result.wanted_bps + audio_bps) * kProbeBeyondWantedPercent / 100, steady_now_us());
+  if (p.send->probe_cluster() != cluster && p.send->probe_cluster() >= 0) {
+    spdlog::debug("room {}: probing {}'s downlink (cluster {}): estimate {} kbit/s, wanted {} kbit/s",
+                  id_, p.id, p.send->probe_cluster(), estimate.bps / 1000,
+                  (result.wanted_bps + audio_bps) / 1000);
+  }
+}
+
+void Room::on_pace(TimeMs now) {
+  for (auto& [id, p] : participants_) {
+    if (p->send && p->send->probe_cluster() >= 0) send_probe(*p, now);
+  }
 }
 
 void Room::send_probe(Participant& p, TimeMs now) {
@@ -214,7 +247,7 @@ void Room::send_probe(Participant& p, TimeMs now) {
   if (carrier == nullptr) return;
   const int cluster = p.send->probe_cluster();
   for (std::size_t n = 0; due > 0 && n < kMaxPaddingPacketsPerTick; ++n) {
-    const std::size_t size = carrier->padding(static_cast<std::uint8_t>(kPaddingPacket), now, writable());
+    const std::size_t size = carrier->padding(p.send->padding_per_packet(), now, writable());
     if (size == 0) return;
     send_down(*carrier, size, cluster);
     p.send->on_padding_sent(size);
@@ -234,6 +267,12 @@ void Room::report_quality(TimeMs now) {
     q.loss_pct = std::round(loss * 1000.0) / 10.0;
     q.rtt_ms = stats.rtt_ms;
     q.downlink_kbps = static_cast<std::uint32_t>(estimate.bps / 1000);
+    spdlog::debug(
+        "room {}: {} downlink {} kbit/s (delay-based {}, loss-based {}, acked {}, loss {:.1f} %, "
+        "rtt {} ms{}), sent {} packets, {} probe bytes",
+        id_, id, estimate.bps / 1000, estimate.delay_based_bps / 1000, estimate.loss_based_bps / 1000,
+        estimate.acked_bps / 1000, estimate.loss_fraction * 100, stats.rtt_ms,
+        estimate.probing ? ", probing" : "", stats.packets, stats.probe_bytes);
     if (loss > 0.08 || q.rtt_ms > 500 || p->bandwidth_paused) {
       q.level = QualityLevel::Poor;
     } else if (loss > 0.02 || q.rtt_ms > 250 || p->bandwidth_limited) {

@@ -70,6 +70,7 @@ struct Room::Participant {
   bool bandwidth_paused = false;          // some video paused for bandwidth
   bool bandwidth_limited = false;         // some video below the layer it wants, for bandwidth
   double uplink_loss = 0;                 // publisher -> server, last interval (0..1)
+  std::uint64_t logged_estimate_bps = 0;  // the last downlink estimate written to the debug log
 };
 
 }  // namespace bailanys::sfu

@@ -11,6 +11,9 @@ namespace {
 
 // Loss from receiver reports is smoothed over a few reports (one per second or so per stream).
 constexpr double kLossSmoothing = 0.3;
+// A padding-only RTX packet as Room sends it: 255 bytes of padding, header and extensions.
+constexpr std::size_t kPaddingPacketBytes = 283;
+constexpr std::size_t kMinProbePacketBytes = 28 + 50;  // header and extensions + 50 of padding
 
 }  // namespace
 
@@ -66,22 +69,30 @@ void SendSide::want(std::uint64_t wanted_bps, std::int64_t now_us) {
   probe.target_bps = cluster->target_bps;
   probe.started_us = now_us;
   probe.duration_us = std::max<std::int64_t>(cluster->duration_us, 1);
-  probe.bytes_total = cluster->bytes != 0
-                          ? cluster->bytes
+  const std::size_t asked =
+      cluster->bytes != 0 ? cluster->bytes
                           : static_cast<std::size_t>(cluster->target_bps *
                                                      static_cast<std::uint64_t>(probe.duration_us) /
                                                      8'000'000);
+  const std::size_t packets = std::max<std::size_t>(cluster->min_packets, 1);
+  const std::size_t per_packet =
+      std::clamp<std::size_t>(asked / packets, kMinProbePacketBytes, kPaddingPacketBytes);
+  probe.padding = static_cast<std::uint8_t>(per_packet - (kPaddingPacketBytes - 255));
+  probe.bytes_total = std::max(asked, packets * per_packet);
   probe_ = probe;
 }
 
 std::size_t SendSide::padding_due(std::int64_t now_us) const {
   if (!probe_) return 0;
   const std::int64_t elapsed = std::clamp<std::int64_t>(now_us - probe_->started_us, 0, probe_->duration_us);
-  // Front-loaded by one timer period so that a cluster shorter than the period still goes out.
-  const auto by_now = static_cast<std::size_t>(
-      std::min<std::uint64_t>(probe_->bytes_total,
-                              probe_->target_bps * static_cast<std::uint64_t>(elapsed + 50'000) / 8'000'000));
-  return by_now > probe_->bytes_sent ? by_now - probe_->bytes_sent : 0;
+  // Paced over the cluster's duration (the caller calls this every few ms), at least one packet
+  // at once.
+  const auto by_now = std::max<std::size_t>(
+      kMinProbePacketBytes,
+      static_cast<std::size_t>(probe_->bytes_total * static_cast<std::uint64_t>(elapsed) /
+                               static_cast<std::uint64_t>(probe_->duration_us)));
+  const std::size_t capped = std::min(by_now, probe_->bytes_total);
+  return capped > probe_->bytes_sent ? capped - probe_->bytes_sent : 0;
 }
 
 void SendSide::on_padding_sent(std::size_t bytes) {

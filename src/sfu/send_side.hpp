@@ -46,6 +46,9 @@ class SendSide {
   void want(std::uint64_t wanted_bps, std::int64_t now_us);
   [[nodiscard]] std::size_t padding_due(std::int64_t now_us) const;
   [[nodiscard]] int probe_cluster() const { return probe_ ? probe_->id : -1; }
+  // Padding bytes per probe packet: 255 at most, less for a small cluster so that it still has
+  // its minimum packet count without sending more than asked (a weak link's audio shares it).
+  [[nodiscard]] std::uint8_t padding_per_packet() const { return probe_ ? probe_->padding : 255; }
   void on_padding_sent(std::size_t bytes);
 
   [[nodiscard]] bwe::BandwidthEstimate estimate() const { return estimator_.estimate(); }
@@ -63,6 +66,7 @@ class SendSide {
     std::int64_t duration_us = 0;
     std::size_t bytes_total = 0;
     std::size_t bytes_sent = 0;
+    std::uint8_t padding = 255;
   };
 
   bwe::BandwidthEstimator estimator_;

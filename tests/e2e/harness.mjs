@@ -12,7 +12,7 @@
 // namespace with e2e/run-isolated.sh (see there).
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as pathJoin, dirname, resolve as pathResolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -152,6 +152,12 @@ export class Server {
     child.stderr.setEncoding('utf8');
     child.stdout.on('data', (d) => { this.stdout = tail(this.stdout + d, 100_000); });
     child.stderr.on('data', (d) => { this.stderr = tail(this.stderr + d, 100_000); });
+    // BAILANYS_E2E_SERVER_LOG=FILE keeps the server's whole output (debugging a test).
+    if (process.env.BAILANYS_E2E_SERVER_LOG) {
+      const file = createWriteStream(process.env.BAILANYS_E2E_SERVER_LOG, { flags: 'a' });
+      child.stdout.on('data', (d) => file.write(d));
+      child.stderr.on('data', (d) => file.write(d));
+    }
     this.exited = new Promise((resolve) => {
       child.on('exit', (code, signal) => {
         this.exitInfo = { code, signal };

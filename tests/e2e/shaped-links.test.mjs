@@ -259,7 +259,7 @@ describe('shaped links: a subscriber on a weak downlink (tc in its own network n
 
   before(async () => {
     nets = Nets.create(['subA', 'subB', 'pub']); // 10.77.1.0/24, 10.77.2.0/24, 10.77.3.0/24
-    server = await Server.start(['--log-level', 'info'], { host: SERVER_IP });
+    server = await Server.start(['--log-level', process.env.BAILANYS_E2E_LOG_LEVEL || 'info'], { host: SERVER_IP });
     // http://10.77.0.1 is no secure context: the camera needs this flag (the subscribers too, so
     // the page behaves as on HTTPS).
     const extraArgs = [`--unsafely-treat-insecure-origin-as-secure=${server.origin}`];
@@ -371,6 +371,16 @@ describe('shaped links: a subscriber on a weak downlink (tc in its own network n
         linkDrops: qdiscDrops(nets, 'subA'), linkKbps: Math.round(((nets.txBytes('subA') - tx0) * 8) / (t1 - t0)),
       },
       B: { heights: heights(b), kbps: kbps(b), freezes: freezes(b, t0, t1), notTop: b.filter((x) => x.has && !isTop(x)).length },
+      // The publisher's encoder after the phase (a frozen B would point here).
+      publisher: await P.page.evaluate(async () => {
+        const o = [];
+        (await window.__media.publish.getStats()).forEach((s) => {
+          if (s.type === 'outbound-rtp' && s.kind === 'video') {
+            o.push({ rid: s.rid ?? null, h: s.frameHeight ?? null, frames: s.framesEncoded, keyframes: s.keyFramesEncoded, plis: s.pliCount, limit: s.qualityLimitationReason ?? null, targetKbps: Math.round((s.targetBitrate ?? 0) / 1000) });
+          }
+        });
+        return o;
+      }),
     };
     record('300kbit', data);
     t.diagnostic(JSON.stringify(data));

@@ -98,7 +98,8 @@ void BandwidthEstimator::on_feedback(const rtc::rtcp::TransportFeedback& feedbac
   for (const ProbeOutcome& outcome : probe_results_.on_results(results)) {
     apply_probe_outcome(outcome, now);
   }
-  loss_.update(combined(), rtt_from_reports_.value_or(rtt_from_feedback_.value_or(0)), now);
+  loss_.update(combined(), rtt_from_reports_.value_or(rtt_from_feedback_.value_or(0)), now,
+               acked_.bps());
 }
 
 void BandwidthEstimator::apply_probe_outcome(const ProbeOutcome& outcome, TimeUs now) {
@@ -154,7 +155,17 @@ BandwidthEstimate BandwidthEstimator::estimate() const {
   return e;
 }
 
+namespace {
+constexpr TimeUs kNoProbeAfterDecreaseUs = 2'000'000;
+}  // namespace
+
 std::optional<ProbeCluster> BandwidthEstimator::probe(TimeUs now, std::uint64_t wanted_bps) {
+  // Not while the link is still full from before a decrease: the probe would only add to its
+  // queue (and to the loss of the traffic sharing it), and measure nothing.
+  if (delay_.decreased_within(kNoProbeAfterDecreaseUs, now) ||
+      loss_.decreased_within(kNoProbeAfterDecreaseUs, now) || loss_.loss_fraction() > 0.1) {
+    return std::nullopt;
+  }
   auto cluster = prober_.probe(now, combined(), wanted_bps, delay_.state() == DelayState::Overusing);
   if (cluster) {
     ++stats_.probes;

@@ -277,6 +277,10 @@ void AimdRateControl::update(DelayState state, std::optional<std::uint64_t> acke
 
 // --- DelayBasedBwe ---------------------------------------------------------------------------
 
+namespace {
+constexpr TimeUs kDrainHoldUs = 1'000'000;
+}  // namespace
+
 DelayBasedBwe::DelayBasedBwe(const DelayBasedConfig& config)
     : config_(config), inter_arrival_(config.group_us), detector_(config), aimd_(config) {}
 
@@ -291,8 +295,15 @@ void DelayBasedBwe::on_feedback(std::span<const PacketResult> received,
   }
   if (detector_.state() == DelayState::Overusing) {
     if (acked_bps) {
-      if (aimd_.time_to_reduce(now, *acked_bps)) {
+      // Still overusing while sending less than the estimate a recent decrease set: the queue
+      // built before that decrease is draining. Answering the same congestion again would cut
+      // the estimate to whatever the (now application-limited) sender happens to send.
+      const bool draining = decreased_once_ && now - last_decrease_ < kDrainHoldUs &&
+                            *acked_bps < aimd_.estimate();
+      if (!draining && aimd_.time_to_reduce(now, *acked_bps)) {
         aimd_.update(DelayState::Overusing, acked_bps, now, excess_bps);
+        last_decrease_ = now;
+        decreased_once_ = true;
       }
     } else if (!halved_once_ || now - last_halving_ >= 200'000) {
       // Overuse before any throughput was measured: halve every 200 ms.

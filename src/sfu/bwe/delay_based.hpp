@@ -160,6 +160,11 @@ class DelayBasedBwe {
   [[nodiscard]] const TrendlineDetector& detector() const { return detector_; }
   [[nodiscard]] const AimdRateControl& rate_control() const { return aimd_; }
 
+  // A decrease happened within `window` before `now`.
+  [[nodiscard]] bool decreased_within(TimeUs window, TimeUs now) const {
+    return decreased_once_ && now - last_decrease_ < window;
+  }
+
  private:
   DelayBasedConfig config_;
   InterArrival inter_arrival_;
@@ -167,6 +172,8 @@ class DelayBasedBwe {
   AimdRateControl aimd_;
   TimeUs last_halving_ = 0;
   bool halved_once_ = false;
+  bool decreased_once_ = false;
+  TimeUs last_decrease_ = 0;
 };
 
 }  // namespace bailanys::sfu::bwe

@@ -50,7 +50,12 @@ void LossBased::raise_to(std::uint64_t bps) {
   bound_bps_ = std::clamp(std::max(bound_bps_, bps), config_.min_bps, config_.max_bps);
 }
 
-std::uint64_t LossBased::update(std::uint64_t current_bps, TimeUs rtt_us, TimeUs now) {
+namespace {
+constexpr double kAckedFloor = 0.85;
+}  // namespace
+
+std::uint64_t LossBased::update(std::uint64_t current_bps, TimeUs rtt_us, TimeUs now,
+                                std::optional<std::uint64_t> acked_bps) {
   evict(now);
   const double dt_s =
       updated_once_ ? static_cast<double>(std::clamp<TimeUs>(now - last_update_, 0, 1'000'000)) / 1e6
@@ -64,7 +69,9 @@ std::uint64_t LossBased::update(std::uint64_t current_bps, TimeUs rtt_us, TimeUs
     const TimeUs interval = config_.decrease_interval_us + std::clamp<TimeUs>(rtt_us, 0, 1'000'000);
     if (!decreased_once_ || now - last_decrease_ >= interval) {
       const double base = static_cast<double>(std::min(bound_bps_, current_bps));
-      bound_bps_ = static_cast<std::uint64_t>(base * (1 - 0.5 * loss));
+      double decreased = base * (1 - 0.5 * loss);
+      if (acked_bps) decreased = std::max(decreased, std::min(base, kAckedFloor * static_cast<double>(*acked_bps)));
+      bound_bps_ = static_cast<std::uint64_t>(decreased);
       last_decrease_ = now;
       decreased_once_ = true;
       // Judge the next decrease on packets sent at the new rate only.

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <span>
 
 #include "sfu/bwe/send_history.hpp"
@@ -35,10 +36,16 @@ class LossBased {
   // decrease are not counted: that loss has been answered already.
   void on_feedback(std::span<const PacketResult> results, TimeUs now);
   // Applies the rules against the current combined estimate; returns the new bound.
-  std::uint64_t update(std::uint64_t current_bps, TimeUs rtt_us, TimeUs now);
+  // `acked_bps`: what got through lately; a decrease stops at 0.85 of it (loss at a full link
+  // says the rate was too high, not that the link carries less than it just did).
+  std::uint64_t update(std::uint64_t current_bps, TimeUs rtt_us, TimeUs now,
+                       std::optional<std::uint64_t> acked_bps = std::nullopt);
   // A probe proved this rate: the bound is at least that.
   void raise_to(std::uint64_t bps);
   [[nodiscard]] double loss_fraction() const;
+  [[nodiscard]] bool decreased_within(TimeUs window, TimeUs now) const {
+    return decreased_once_ && now - last_decrease_ < window;
+  }
   [[nodiscard]] std::uint64_t bound() const { return bound_bps_; }
   // Enough packets for the fraction to mean something (half of min_packets).
   [[nodiscard]] bool has_window() const { return total_ > 0 && total_ >= config_.min_packets / 2; }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <utility>
+#include <vector>
 
 namespace bailanys::sfu::bwe {
 
@@ -13,6 +15,22 @@ constexpr TimeUs kMaxIntervalUs = 1'000'000;
 constexpr double kMaxReceiveToSend = 2.0;       // faster than sent: bunched, not a measurement
 constexpr double kSaturatedRatio = 0.9;         // received slower than this: the link is full
 constexpr double kSaturatedUtilization = 0.95;  // ... and its rate a little under what arrived
+constexpr std::size_t kMaxArrivals = 1024;
+constexpr std::size_t kMinTailPackets = 3;
+
+// The receive rate over the later half of the cluster (by arrival). A token-bucket link lets its
+// burst allowance through at the sender's pace, so the first packets can arrive as fast as they
+// were sent; once the bucket is empty the rest arrive at the link's real rate.
+std::optional<double> tail_receive_bps(std::vector<std::pair<TimeUs, std::size_t>> arrivals) {
+  if (arrivals.size() < 2 * kMinTailPackets) return std::nullopt;
+  std::sort(arrivals.begin(), arrivals.end());
+  const std::size_t half = arrivals.size() / 2;
+  const TimeUs interval = arrivals.back().first - arrivals[half].first;
+  if (interval <= 0) return std::nullopt;
+  std::size_t bytes = 0;
+  for (std::size_t i = half + 1; i < arrivals.size(); ++i) bytes += arrivals[i].second;
+  return static_cast<double>(bytes) * 8e6 / static_cast<double>(interval);
+}
 
 }  // namespace
 
@@ -54,7 +72,16 @@ void ProbeController::on_outcome(int id, bool success, TimeUs now) {
   if (!awaiting_ || *awaiting_ != id) return;  // an old cluster's late result
   awaiting_.reset();
   continue_ = success;
-  if (!success) next_allowed_ = now + config_.retry_interval_us;
+  if (success) {
+    failures_ = 0;
+    return;
+  }
+  // Failed probes back off (1.5, 3, 4, 4 … s by default): each one that a weak link cannot
+  // carry costs its other traffic a little delay or loss.
+  TimeUs wait = config_.retry_interval_us;
+  for (int i = 0; i < failures_ && wait < config_.max_retry_interval_us; ++i) wait *= 2;
+  next_allowed_ = now + std::min(wait, std::max(config_.max_retry_interval_us, config_.retry_interval_us));
+  ++failures_;
 }
 
 // --- ProbeResults ----------------------------------------------------------------------------
@@ -100,8 +127,9 @@ std::optional<std::uint64_t> ProbeResults::measure(const Cluster& c) const {
   }
   const double send_bps =
       static_cast<double>(c.received_bytes - c.last_send_bytes) * 8e6 / static_cast<double>(send_interval);
-  const double receive_bps = static_cast<double>(c.received_bytes - c.first_arrival_bytes) * 8e6 /
-                             static_cast<double>(receive_interval);
+  double receive_bps = static_cast<double>(c.received_bytes - c.first_arrival_bytes) * 8e6 /
+                       static_cast<double>(receive_interval);
+  if (const auto tail = tail_receive_bps(c.arrivals)) receive_bps = std::min(receive_bps, *tail);
   if (receive_bps > kMaxReceiveToSend * send_bps) return std::nullopt;
   double bps = std::min(send_bps, receive_bps);
   if (receive_bps < kSaturatedRatio * send_bps) bps = kSaturatedUtilization * receive_bps;
@@ -127,6 +155,7 @@ std::vector<ProbeOutcome> ProbeResults::on_results(std::span<const PacketResult>
       c->first_arrival_bytes = r.bytes;
     }
     if (c->received == 0 || r.arrival_us > c->last_arrival) c->last_arrival = r.arrival_us;
+    if (c->arrivals.size() < kMaxArrivals) c->arrivals.emplace_back(r.arrival_us, r.bytes);
     ++c->received;
     c->received_bytes += r.bytes;
   }

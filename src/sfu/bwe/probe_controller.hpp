@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <vector>
+#include <utility>
 
 #include "sfu/bwe/send_history.hpp"
 #include "sfu/bwe/twcc_recorder.hpp"
@@ -32,9 +33,12 @@ struct ProbeConfig {
   double step_multiplier = 2.0;     // next probe: 2 x the estimate
   double min_gain = 1.2;            // no probe for less than 1.2 x the estimate
   double success_ratio = 0.7;       // result >= 0.7 x target: probe on at once
-  TimeUs duration_us = 15'000;
+  // Long enough that a token-bucket link's burst allowance (a few kB) is a small part of a
+  // probe above it, so the second half of the cluster meets the real rate (ProbeResults).
+  TimeUs duration_us = 100'000;
   std::size_t min_packets = 5;
-  TimeUs retry_interval_us = 1'500'000;  // after a failed probe
+  TimeUs retry_interval_us = 1'500'000;  // after a failed probe; doubled after each further one
+  TimeUs max_retry_interval_us = 4'000'000;
   TimeUs result_timeout_us = 1'000'000;  // no result by then: failed
 };
 
@@ -62,6 +66,7 @@ class ProbeController {
   bool probed_once_ = false;
   bool continue_ = false;  // the last probe succeeded: the next may go now
   TimeUs next_allowed_ = 0;
+  int failures_ = 0;  // in a row
 };
 
 // Per cluster, what was sent and what the feedback says arrived.
@@ -90,6 +95,7 @@ class ProbeResults {
     TimeUs first_arrival = 0;
     TimeUs last_arrival = 0;
     std::size_t first_arrival_bytes = 0;
+    std::vector<std::pair<TimeUs, std::size_t>> arrivals;  // (arrival, bytes), bounded
   };
   [[nodiscard]] Cluster* find(int id);
   [[nodiscard]] std::optional<std::uint64_t> measure(const Cluster& c) const;

@@ -151,7 +151,7 @@ TEST(ProbeController, InitialThenDoublingOnSuccessAndBackoffOnFailure) {
   auto first = pc.probe(0, 1'000'000, 10'000'000, false);
   ASSERT_TRUE(first.has_value());
   EXPECT_EQ(first->target_bps, 3'000'000U);
-  EXPECT_EQ(first->bytes, 3'000'000U * 15 / 8000);
+  EXPECT_EQ(first->bytes, 3'000'000U * 100 / 8000);  // 100 ms of it
   EXPECT_FALSE(pc.probe(10 * kMs, 1'000'000, 10'000'000, false).has_value());  // in flight
   pc.on_outcome(first->id, true, 100 * kMs);
   auto second = pc.probe(100 * kMs, 3'000'000, 10'000'000, false);
@@ -160,7 +160,16 @@ TEST(ProbeController, InitialThenDoublingOnSuccessAndBackoffOnFailure) {
   pc.on_outcome(second->id, false, 200 * kMs);
   EXPECT_FALSE(pc.probe(1'000 * kMs, 3'000'000, 10'000'000, false).has_value());
   EXPECT_FALSE(pc.probe(2'000 * kMs, 3'000'000, 10'000'000, true).has_value());  // overusing
-  EXPECT_TRUE(pc.probe(2'000 * kMs, 3'000'000, 10'000'000, false).has_value());
+  auto third = pc.probe(2'000 * kMs, 3'000'000, 10'000'000, false);
+  ASSERT_TRUE(third.has_value());
+  // A second failure in a row waits twice as long (3 s), a third is capped at 4 s.
+  pc.on_outcome(third->id, false, 2'100 * kMs);
+  EXPECT_FALSE(pc.probe(5'000 * kMs, 3'000'000, 10'000'000, false).has_value());
+  auto fourth = pc.probe(5'100 * kMs, 3'000'000, 10'000'000, false);
+  ASSERT_TRUE(fourth.has_value());
+  pc.on_outcome(fourth->id, false, 5'200 * kMs);
+  EXPECT_FALSE(pc.probe(9'100 * kMs, 3'000'000, 10'000'000, false).has_value());
+  EXPECT_TRUE(pc.probe(9'200 * kMs, 3'000'000, 10'000'000, false).has_value());
   // Nothing wanted beyond the estimate: no probe.
   ProbeController idle(config);
   EXPECT_FALSE(idle.probe(0, 1'000'000, 1'100'000, false).has_value());
