@@ -194,9 +194,15 @@ Allocation allocate(const std::vector<AllocationTrack>& tracks,
   // resuming a paused track) needs it to fit with the margin on top. The margin is on the whole
   // allocation after the step, not on the one layer: with many tiles a small layer's own 15 %
   // is less than a few percent of the budget, and the last tile would flap.
-  const std::uint64_t keep_limit = settings.budget_bps;
+  // Keeping may exceed the budget a little (kKeepTolerancePercent): an estimate that dips just
+  // under what is sent (a probe that overshot, a sawtooth's low point) must not pause a track
+  // that was fine a moment ago.
+  const std::uint64_t keep_limit =
+      settings.budget_bps > UINT64_MAX / (100 + kKeepTolerancePercent)
+          ? settings.budget_bps
+          : settings.budget_bps * (100 + kKeepTolerancePercent) / 100;
   const std::uint64_t raise_limit = without_margin(settings.budget_bps);
-  std::uint64_t allocated = 0;  // never above the budget
+  std::uint64_t allocated = 0;  // never above keep_limit
 
   // Everyone's lowest layer first, in priority order, while it fits.
   for (Candidate& c : eligible) {

@@ -74,6 +74,7 @@ inline constexpr std::array<std::uint64_t, 3> kLayerFloorBps{75'000, 250'000, 75
 // allocation after that step plus this margin to fit the budget; keeping a layer that is
 // forwarded now needs only the allocation itself to fit.
 inline constexpr std::uint64_t kUpgradeMarginPercent = 15;
+inline constexpr std::uint64_t kKeepTolerancePercent = 10;
 // A layer is tall enough for a tile when its height is at least this share of the tile's.
 inline constexpr std::uint64_t kWantedHeightPercent = 80;
 // Without layer heights: tiles up to this tall want layer 0, up to kMediumTileMaxHeight layer 1,

@@ -6,6 +6,16 @@
 namespace bailanys::sfu::bwe {
 
 namespace {
+// A probe that makes the link overuse brings the estimate back to 0.9 x where it was (for 1 s).
+constexpr TimeUs kProbeGuardUs = 1'000'000;
+constexpr double kProbeGuardFloor = 0.9;
+constexpr double kProbeGuardAppLimited = 0.8;
+// No probe within 2 s of a decrease: the link is still full.
+constexpr TimeUs kNoProbeAfterDecreaseUs = 2'000'000;
+}  // namespace
+
+
+namespace {
 
 constexpr TimeUs kMaxRttUs = 5'000'000;
 
@@ -94,6 +104,14 @@ void BandwidthEstimator::on_feedback(const rtc::rtcp::TransportFeedback& feedbac
   const std::uint64_t sending = sent_.bps().value_or(0);
   const std::uint64_t excess = sending > allowed ? sending - allowed : 0;
   delay_.on_feedback(received, acked_.bps(), excess, now);
+  // Overuse while a probe is out is (mostly) the probe's own queue: back to a little under the
+  // estimate that held before it, not to what the application-limited sender got acked.
+  if (probe_guard_ && now - probe_guard_->second < kProbeGuardUs) {
+    const auto floor = static_cast<std::uint64_t>(static_cast<double>(probe_guard_->first) * kProbeGuardFloor);
+    if (delay_.estimate() < floor && delay_.estimate() > 0) {
+      delay_.scale(static_cast<double>(floor) / static_cast<double>(delay_.estimate()), now);
+    }
+  }
 
   for (const ProbeOutcome& outcome : probe_results_.on_results(results)) {
     apply_probe_outcome(outcome, now);
@@ -155,10 +173,6 @@ BandwidthEstimate BandwidthEstimator::estimate() const {
   return e;
 }
 
-namespace {
-constexpr TimeUs kNoProbeAfterDecreaseUs = 2'000'000;
-}  // namespace
-
 std::optional<ProbeCluster> BandwidthEstimator::probe(TimeUs now, std::uint64_t wanted_bps) {
   // Not while the link is still full from before a decrease: the probe would only add to its
   // queue (and to the loss of the traffic sharing it), and measure nothing.
@@ -170,6 +184,15 @@ std::optional<ProbeCluster> BandwidthEstimator::probe(TimeUs now, std::uint64_t 
   if (cluster) {
     ++stats_.probes;
     probe_results_.add(*cluster, now);
+    // Only for a sender that was not filling its estimate (an SFU with video paused or on a low
+    // layer): its estimate was never tested by its own traffic, so an overuse now is the probe's.
+    const std::uint64_t estimate = combined();
+    const std::uint64_t sending = sent_.bps().value_or(0);
+    if (static_cast<double>(sending) < kProbeGuardAppLimited * static_cast<double>(estimate)) {
+      probe_guard_ = std::pair(estimate, now);
+    } else {
+      probe_guard_.reset();
+    }
   }
   return cluster;
 }

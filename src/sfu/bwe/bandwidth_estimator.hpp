@@ -86,6 +86,8 @@ class BandwidthEstimator {
   [[nodiscard]] const SendHistoryStats& history_stats() const { return history_.stats(); }
 
  private:
+  // The estimate when the last probe went out, and when (see on_feedback).
+  std::optional<std::pair<std::uint64_t, TimeUs>> probe_guard_;
   [[nodiscard]] std::uint64_t combined() const;
   // The highest estimate over the last acked_window_us (records the current one).
   std::uint64_t recent_max_estimate(TimeUs now);

@@ -279,6 +279,7 @@ void AimdRateControl::update(DelayState state, std::optional<std::uint64_t> acke
 
 namespace {
 constexpr TimeUs kDrainHoldUs = 1'000'000;
+constexpr double kDrainAckedRatio = 0.7;
 }  // namespace
 
 DelayBasedBwe::DelayBasedBwe(const DelayBasedConfig& config)
@@ -295,11 +296,13 @@ void DelayBasedBwe::on_feedback(std::span<const PacketResult> received,
   }
   if (detector_.state() == DelayState::Overusing) {
     if (acked_bps) {
-      // Still overusing while sending less than the estimate a recent decrease set: the queue
+      // Still overusing while sending well under the estimate a recent decrease set: the queue
       // built before that decrease is draining. Answering the same congestion again would cut
-      // the estimate to whatever the (now application-limited) sender happens to send.
-      const bool draining = decreased_once_ && now - last_decrease_ < kDrainHoldUs &&
-                            *acked_bps < aimd_.estimate();
+      // the estimate to whatever the (now application-limited) sender happens to send. A
+      // sender that fills its estimate (acked near it) is not held back.
+      const bool draining =
+          decreased_once_ && now - last_decrease_ < kDrainHoldUs &&
+          static_cast<double>(*acked_bps) < kDrainAckedRatio * static_cast<double>(aimd_.estimate());
       if (!draining && aimd_.time_to_reduce(now, *acked_bps)) {
         aimd_.update(DelayState::Overusing, acked_bps, now, excess_bps);
         last_decrease_ = now;

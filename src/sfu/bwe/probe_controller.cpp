@@ -16,6 +16,7 @@ constexpr double kMaxReceiveToSend = 2.0;       // faster than sent: bunched, no
 constexpr double kSaturatedRatio = 0.9;         // received slower than this: the link is full
 constexpr double kSaturatedUtilization = 0.95;  // ... and its rate a little under what arrived
 constexpr std::size_t kMaxArrivals = 1024;
+constexpr double kMinWantedGain = 1.05;
 constexpr std::size_t kMinTailPackets = 3;
 
 // The receive rate over the later half of the cluster (by arrival). A token-bucket link lets its
@@ -50,8 +51,11 @@ std::optional<ProbeCluster> ProbeController::probe(TimeUs now, std::uint64_t est
     return std::nullopt;
   }
   const double want = static_cast<double>(std::min(wanted_bps, config_.max_bps));
-  const double target = std::min(static_cast<double>(estimate_bps) * multiplier, want);
-  if (target < static_cast<double>(estimate_bps) * config_.min_gain) return std::nullopt;
+  const double estimate = static_cast<double>(estimate_bps);
+  // Nothing (much) wanted beyond the estimate: no probe. Wanted a little more: probe at least
+  // min_gain above the estimate, or the result could never show enough room for it.
+  if (want < estimate * kMinWantedGain) return std::nullopt;
+  const double target = std::max(std::min(estimate * multiplier, want), estimate * config_.min_gain);
 
   ProbeCluster cluster;
   cluster.id = next_id_;

@@ -406,19 +406,19 @@ TEST(Allocator, KeepingNeedsTheBitrateGoingUpOrResumingNeedsTheMargin) {
   // Resume: 150k x 1.15.
   EXPECT_EQ(layer_at(-1, 172'499), -1);
   EXPECT_EQ(layer_at(-1, 172'500), 0);
-  // Keep layer 0 down to its bitrate.
-  EXPECT_EQ(layer_at(0, 150'000), 0);
-  EXPECT_EQ(layer_at(0, 149'999), -1);
+  // Keep layer 0 down to its bitrate less the 10 % tolerance (150k / 1.1).
+  EXPECT_EQ(layer_at(0, 136'364), 0);
+  EXPECT_EQ(layer_at(0, 136'363), -1);
   // Up to 1: 500k x 1.15; keep 1 down to 500k.
   EXPECT_EQ(layer_at(0, 574'999), 0);
   EXPECT_EQ(layer_at(0, 575'000), 1);
-  EXPECT_EQ(layer_at(1, 500'000), 1);
-  EXPECT_EQ(layer_at(1, 499'999), 0);
-  // Up to 2: 1.5M x 1.15; keep 2 down to 1.5M, then one step down only.
+  EXPECT_EQ(layer_at(1, 454'546), 1);
+  EXPECT_EQ(layer_at(1, 454'545), 0);
+  // Up to 2: 1.5M x 1.15; keep 2 down to 1.5M / 1.1, then one step down only.
   EXPECT_EQ(layer_at(1, 1'724'999), 1);
   EXPECT_EQ(layer_at(1, 1'725'000), 2);
-  EXPECT_EQ(layer_at(2, 1'500'000), 2);
-  EXPECT_EQ(layer_at(2, 1'499'999), 1);
+  EXPECT_EQ(layer_at(2, 1'363'637), 2);
+  EXPECT_EQ(layer_at(2, 1'363'636), 1);
   // Held layer 2 also keeps layer 1 without the margin.
   EXPECT_EQ(layer_at(2, 500'000), 1);
   // Resuming straight to a higher layer pays the margin on each step.
@@ -426,12 +426,12 @@ TEST(Allocator, KeepingNeedsTheBitrateGoingUpOrResumingNeedsTheMargin) {
 }
 
 TEST(Allocator, MarginIsOnTheWholeAllocationSoTheLastTileDoesNotFlap) {
-  // Four thumbnails: the fourth is kept while 600k fits, resumed only at 690k.
+  // Four thumbnails: the fourth is kept while 600k fits the budget + 10 %, resumed only at 690k.
   std::vector<AllocationTrack> tracks;
   for (std::uint64_t k = 0; k < 4; ++k) tracks.push_back(camera(k));
   for (auto& t : tracks) t.current_layer = 0;
-  EXPECT_EQ(allocate(tracks, budget(600'000)).tracks[3].layer, 0);
-  EXPECT_EQ(allocate(tracks, budget(599'999)).tracks[3].layer, -1);
+  EXPECT_EQ(allocate(tracks, budget(545'455)).tracks[3].layer, 0);
+  EXPECT_EQ(allocate(tracks, budget(545'454)).tracks[3].layer, -1);
   tracks[3].current_layer = -1;
   EXPECT_EQ(allocate(tracks, budget(689'999)).tracks[3].layer, -1);
   EXPECT_EQ(allocate(tracks, budget(690'000)).tracks[3].layer, 0);

@@ -170,9 +170,14 @@ TEST(ProbeController, InitialThenDoublingOnSuccessAndBackoffOnFailure) {
   pc.on_outcome(fourth->id, false, 5'200 * kMs);
   EXPECT_FALSE(pc.probe(9'100 * kMs, 3'000'000, 10'000'000, false).has_value());
   EXPECT_TRUE(pc.probe(9'200 * kMs, 3'000'000, 10'000'000, false).has_value());
-  // Nothing wanted beyond the estimate: no probe.
+  // Nothing (much) wanted beyond the estimate: no probe.
   ProbeController idle(config);
-  EXPECT_FALSE(idle.probe(0, 1'000'000, 1'100'000, false).has_value());
+  EXPECT_FALSE(idle.probe(0, 1'000'000, 1'040'000, false).has_value());
+  // A little more wanted: a probe at min_gain above the estimate, so its result can show room.
+  ProbeController near(config);
+  const auto small = near.probe(0, 1'000'000, 1'100'000, false);
+  ASSERT_TRUE(small.has_value());
+  EXPECT_EQ(small->target_bps, 1'200'000U);
 }
 
 TEST(ProbeResults, MeasuresTheReceiveRateOfACluster) {
