@@ -54,6 +54,7 @@ std::unique_ptr<sfu::MediaWorkers> create_media_workers(const config::Config& cf
     }
     options.announce_ips = ips;
     options.room.video_codec = cfg.video_codec;
+    options.room.last_n = static_cast<std::size_t>(cfg.last_n);
     workers.push_back(std::make_unique<sfu::MediaWorker>(std::move(options), certificate));
   }
   return std::make_unique<sfu::MediaWorkers>(std::move(workers));

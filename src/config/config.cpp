@@ -81,6 +81,12 @@ Command parse_command_line(int argc, char** argv) {
       ->envname("BAILANYS_MAX_MEDIA_PARTICIPANTS")
       ->check(CLI::Range(1, 30))
       ->capture_default_str();
+  serve->add_option("--last-n", cfg.last_n,
+                    "Most cameras one participant receives video of (the most recent speakers and "
+                    "anyone pinned; screen shares do not count)")
+      ->envname("BAILANYS_LAST_N")
+      ->check(CLI::Range(1, 30))
+      ->capture_default_str();
   serve->add_option("--video-codec", cfg.video_codec,
                     "Video codec of every room: VP8 (every browser), VP9, H264 or AV1")
       ->envname("BAILANYS_VIDEO_CODEC")

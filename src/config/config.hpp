@@ -20,6 +20,7 @@ struct Config {
   int max_room_size = 100;
   int max_media_participants = 24;  // with audio/video in one room
   std::string video_codec = "VP8";   // the one video codec of every room
+  int last_n = 9;                    // most cameras one participant receives video of
   int store_threads = 0;  // 0: 2 for SQLite, 4 for PostgreSQL
   std::string log_level = "info";
   // Media (the SFU): worker i uses rtc_udp_port + i and rtc_tcp_port + i; 0 picks free ports.
