@@ -59,7 +59,7 @@ struct TrackAllocation {
 
 struct Allocation {
   std::vector<TrackAllocation> tracks;  // same order as the input
-  std::uint64_t allocated_bps = 0;      // sum of tracks[].bitrate_bps, never above the budget
+  std::uint64_t allocated_bps = 0;      // sum of tracks[].bitrate_bps, never above the budget + kKeepTolerancePercent
   // What the visible tracks would take at their wanted layers: when above the budget, the
   // caller may probe the downlink for it.
   std::uint64_t wanted_bps = 0;

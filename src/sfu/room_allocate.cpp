@@ -19,7 +19,8 @@ namespace {
 constexpr TimeMs kMeasureIntervalMs = 1000;
 constexpr TimeMs kAllocateIntervalMs = 200;
 constexpr TimeMs kQualityIntervalMs = 2000;
-constexpr TimeMs kQualityRepeatMs = 10'000;  // unchanged levels are repeated this often
+// Unchanged levels are repeated this often (the client forgets a report after 7 s).
+constexpr TimeMs kQualityRepeatMs = 4000;
 constexpr TimeMs kLayerActiveMs = 1500;      // a layer with no packet for this long is off
 // What an Opus stream costs on the wire beyond its payload: 50 packets/s of IP, UDP, RTP with
 // extensions and the SRTP tag, about 70 bytes each.
@@ -273,6 +274,15 @@ void Room::report_quality(TimeMs now) {
         id_, id, estimate.bps / 1000, estimate.delay_based_bps / 1000, estimate.loss_based_bps / 1000,
         estimate.acked_bps / 1000, estimate.loss_fraction * 100, stats.rtt_ms,
         estimate.probing ? ", probing" : "", stats.packets, stats.probe_bytes);
+    for (const auto& slot : p->slots) {
+      if (!slot.down || !slot.down->video()) continue;
+      const DownTrackCounters& c = slot.down->counters();
+      spdlog::debug("room {}: {} {}: forwarded {}, paused {}, other layer {}, keyframe wait {}, "
+                    "nacked {}, resent {}, not resent (old layer) {}, switches {}, layer {}/{}",
+                    id_, id, slot.mid, c.forwarded, c.dropped_paused, c.dropped_other_layer,
+                    c.dropped_rewrite, c.nacked, c.retransmitted, c.nack_before_switch,
+                    c.layer_switches, slot.down->current_layer(), slot.down->target_layer());
+    }
     if (loss > 0.08 || q.rtt_ms > 500 || p->bandwidth_paused) {
       q.level = QualityLevel::Poor;
     } else if (loss > 0.02 || q.rtt_ms > 250 || p->bandwidth_limited) {

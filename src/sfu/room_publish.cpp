@@ -309,7 +309,8 @@ Room::StreamRef Room::track_for(Participant& p, const rtp::RtpPacket& packet) {
     layer = TrackLayer{layer.rid};
     layer.ssrc = packet.ssrc();
     p.by_ssrc[packet.ssrc()] = {track.get(), index};
-    p.allocation_dirty = true;
+    // A new layer (or a restarted one): every subscriber of the track may now choose it.
+    for (auto& [other_id, other] : participants_) other->allocation_dirty = true;
     return {track.get(), index};
   }
   return {};

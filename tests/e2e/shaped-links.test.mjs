@@ -174,6 +174,7 @@ function freezes(series, from, to) {
   let firstFd = null;
   let lastFd = null;
   const gaps = [];
+  const ends = []; // wall-clock time each freeze ended (UTC), to match the server's log
   for (const x of series) {
     if (x.t < from || x.t > to) continue;
     if (!x.has) continue;
@@ -183,7 +184,7 @@ function freezes(series, from, to) {
     if (prevFd !== null && x.fd > prevFd) {
       const gap = x.t - lastFrameAt;
       maxGapMs = Math.max(maxGapMs, gap);
-      if (gap > FREEZE_MS) { count += 1; gaps.push(Math.round(gap)); }
+      if (gap > FREEZE_MS) { count += 1; gaps.push(Math.round(gap)); ends.push(new Date(x.t).toISOString().slice(11, 23)); }
       lastFrameAt = x.t;
     }
     prevFd = x.fd;
@@ -195,7 +196,7 @@ function freezes(series, from, to) {
     if (tail > FREEZE_MS) { count += 1; gaps.push(Math.round(tail)); }
   }
   const frames = (lastFd ?? 0) - (firstFd ?? 0);
-  return { count, maxGapMs: Math.round(maxGapMs), gaps, frames, fps: Math.round((frames / Math.max(1, to - from)) * 10_000) / 10 };
+  return { count, maxGapMs: Math.round(maxGapMs), gaps, ends, frames, fps: Math.round((frames / Math.max(1, to - from)) * 10_000) / 10 };
 }
 
 /** Deltas of a cumulative counter over a series. */

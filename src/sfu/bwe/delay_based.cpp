@@ -278,8 +278,8 @@ void AimdRateControl::update(DelayState state, std::optional<std::uint64_t> acke
 // --- DelayBasedBwe ---------------------------------------------------------------------------
 
 namespace {
-constexpr TimeUs kDrainHoldUs = 1'000'000;
-constexpr double kDrainAckedRatio = 0.7;
+constexpr TimeUs kDrainHoldUs = 1'500'000;
+constexpr double kDrainAckedRatio = 0.9;
 }  // namespace
 
 DelayBasedBwe::DelayBasedBwe(const DelayBasedConfig& config)
