@@ -75,9 +75,11 @@ function installSampler(page, intervalMs = 100) {
         const tiles = [...document.querySelectorAll('[data-testid="tile"]')].filter((el) => el.dataset.self !== 'true').map((el) => {
           const v = el.querySelector('video.tile-video');
           const av = el.querySelector('.tile-avatar');
+          const badge = el.querySelector('[data-testid="tile-low-bandwidth"]');
           return {
             id: el.dataset.participantId, video: el.dataset.video, receiving: el.dataset.receiving ?? null,
             pausedReason: el.dataset.pausedReason ?? null, avatar: av ? !av.hidden : null,
+            badge: badge && !badge.hidden && badge.getBoundingClientRect().height > 0 ? badge.textContent : null,
             vh: v && !v.hidden ? v.videoHeight : 0, cssHeight: Math.round(el.getBoundingClientRect().height),
           };
         });
@@ -433,6 +435,7 @@ describe('shaped links: a subscriber on a weak downlink (tc in its own network n
       assert.notEqual(data.pauseMs, null, `the server did not pause A's video for bandwidth within ${PAUSE_WAIT_MS} ms (states ${JSON.stringify(data.video.states)})`);
       assert.ok(video.every((x) => !x.has || isPaused(x)), 'the video stays paused at 60 kbit/s');
       assert.ok(lastTile && lastTile.avatar === true && lastTile.vh === 0, `the tile shows the avatar: ${JSON.stringify(lastTile)}`);
+      assert.ok(lastTile.badge, `the tile shows the low-bandwidth badge: ${JSON.stringify(lastTile)}`);
       assert.equal(lastTile.receiving, 'paused');
       assert.ok(recv >= (AUDIO_WINDOW_MS / 20) * 0.9, `audio keeps arriving: ${recv} packets in ${AUDIO_WINDOW_MS} ms`);
       assert.ok(lost / Math.max(1, recv + lost) < AUDIO_MAX_LOSS, `audio loss ${data.audio.lossPct} %`);
