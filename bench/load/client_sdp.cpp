@@ -146,6 +146,9 @@ ReceiveLayout read_receive_layout(const sdp::SessionDescription& offer) {
     for (const auto& c : m.codecs) {
       if (const auto apt = sdp::rtx_apt(c)) layout.rtx_apt[c.payload_type] = *apt;
     }
+    for (const auto& e : m.extmaps) {
+      if (e.uri == rtc::rtp::kTransportCcUri) layout.transport_cc_id = static_cast<std::uint8_t>(e.id);
+    }
     if (m.direction != sdp::Direction::SendOnly || m.ssrcs.empty()) continue;
     ReceiveTrack t;
     t.mid = m.mid;

@@ -71,6 +71,7 @@ struct ReceiveTrack {
 struct ReceiveLayout {
   std::vector<ReceiveTrack> tracks;        // active m-sections only
   std::map<std::uint8_t, std::uint8_t> rtx_apt;  // RTX payload type -> its primary's
+  std::uint8_t transport_cc_id = 0;  // transport-wide sequence numbers (we answer with feedback)
 };
 ReceiveLayout read_receive_layout(const sdp::SessionDescription& offer);
 

@@ -23,9 +23,13 @@ std::uint64_t ReceivedStream::count_between(std::int64_t first, std::int64_t las
 }
 
 MediaSink::MediaSink(const RunWindow& window, std::uint16_t run_id, std::uint32_t seed)
-    : window_(window), run_id_(run_id), own_ssrc_(seed | 1U) {}
+    : window_(window),
+      run_id_(run_id),
+      own_ssrc_(seed | 1U),
+      twcc_(sfu::bwe::TwccRecorderConfig{.sender_ssrc = seed | 1U}) {}
 
 void MediaSink::update_layout(const ReceiveLayout& layout) {
+  transport_ids_.transport_cc = layout.transport_cc_id;
   for (const auto& [rtx, apt] : layout.rtx_apt) rtx_apt_[rtx] = apt;
   for (const auto& t : layout.tracks) {
     tracks_[t.ssrc].video = t.video;
@@ -35,6 +39,9 @@ void MediaSink::update_layout(const ReceiveLayout& layout) {
 
 void MediaSink::on_rtp(rtp::RtpPacket& packet, TimeUs now) {
   ++counters_.rtp;
+  if (transport_ids_.transport_cc != 0) {
+    if (const auto seq = rtp::read_transport_cc(packet, transport_ids_)) twcc_.record(*seq, now);
+  }
   std::uint32_t ssrc = packet.ssrc();
   std::uint16_t sequence = packet.sequence();
   std::span<const std::uint8_t> payload = packet.payload();
@@ -116,6 +123,12 @@ void MediaSink::on_media(Track& track, std::span<const std::uint8_t> payload, bo
 
 void MediaSink::on_tick(ClientTransport& transport, TimeUs now) {
   if (!transport.media_ready()) return;
+  if (twcc_.feedback_due(now)) {
+    for (auto& feedback : twcc_.build_feedback(now)) {
+      const rtcp::RtcpPacket packet = std::move(feedback);
+      if (transport.send_rtcp(rtcp::serialize_rtcp(std::span(&packet, 1)))) ++counters_.feedbacks;
+    }
+  }
   for (auto& [ssrc, track] : tracks_) {
     due_.clear();
     const std::size_t given_up = track.nack.due(now, due_);

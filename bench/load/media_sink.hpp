@@ -18,6 +18,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "rtc/rtp/header_extensions.hpp"
+#include "sfu/bwe/twcc_recorder.hpp"
+
 namespace bailanys::load {
 
 inline constexpr TimeUs kFreezeGapUs = 500'000;
@@ -49,6 +52,7 @@ struct SinkCounters {
   std::uint64_t foreign = 0;   // a probe of another load run
   std::uint64_t nack_packets = 0;
   std::uint64_t plis = 0;
+  std::uint64_t feedbacks = 0;  // transport-wide feedback packets sent
 };
 
 class MediaSink {
@@ -92,6 +96,10 @@ class MediaSink {
   LatencyHistogram latency_;
   SinkCounters counters_;
   std::uint32_t own_ssrc_;
+  // Transport-wide congestion control feedback, as a browser sends it (every 50 ms), so the
+  // server's bandwidth estimator sees the same feedback it gets from real subscribers.
+  rtc::rtp::ExtensionIds transport_ids_;
+  sfu::bwe::TwccRecorder twcc_;
   TimeUs first_rtp_ = 0, first_keyframe_ = 0;
   int started_streams_ = 0;
   std::vector<std::uint16_t> due_;

@@ -138,8 +138,11 @@ void BandwidthEstimator::apply_probe_outcome(const ProbeOutcome& outcome, TimeUs
 
 void BandwidthEstimator::on_timer(TimeUs now) {
   for (const ProbeOutcome& outcome : probe_results_.expire(now)) apply_probe_outcome(outcome, now);
-  // Feedback stopped while we kept sending: the path may be gone or badly congested.
-  if (unanswered_since_ && now - *unanswered_since_ >= config_.feedback_timeout_us &&
+  // Feedback stopped while we kept sending: the path may be gone or badly congested. Only once
+  // feedback has come at all: a receiver that negotiated transport-cc but never answers (a
+  // simple client, a load generator) keeps the start estimate rather than losing its video.
+  if (stats_.feedbacks > 0 && unanswered_since_ &&
+      now - *unanswered_since_ >= config_.feedback_timeout_us &&
       (!last_timeout_cut_ || now - *last_timeout_cut_ >= config_.feedback_timeout_us)) {
     ++stats_.feedback_timeouts;
     delay_.scale(config_.feedback_timeout_factor, now);

@@ -139,12 +139,18 @@ TEST(BandwidthEstimatorSim, FollowsACapacityDrop) {
   EXPECT_LE(*settled - 15 * kSec, 3 * kSec);
 }
 
-// Feedback stops while we keep sending: the estimate goes down step by step, then recovers.
+// Feedback stops while we keep sending: the estimate goes down step by step.
 TEST(BandwidthEstimatorSim, NoFeedbackScalesDownEverySecond) {
   BandwidthEstimator bwe;
   TimeUs t = 0;
   std::uint16_t seq = 0;
-  for (; t < 5 * kSec; t += 10 * kMs) {
+  // One feedback first: this receiver does answer (see below for one that never does).
+  bwe.on_packet_sent(seq++, 1200, t);
+  rtc::rtcp::TransportFeedback first;
+  first.base_sequence = 0;
+  first.packets = {{0, true, 0}};
+  bwe.on_feedback(first, 10 * kMs);
+  for (t = 10 * kMs; t < 5 * kSec + 10 * kMs; t += 10 * kMs) {
     bwe.on_packet_sent(seq++, 1200, t);
     if (t % (50 * kMs) == 0) bwe.on_timer(t);
   }
@@ -156,6 +162,15 @@ TEST(BandwidthEstimatorSim, NoFeedbackScalesDownEverySecond) {
   for (TimeUs q = 0; q < 5 * kSec; q += 50 * kMs) quiet.on_timer(q);
   EXPECT_EQ(quiet.estimate().bps, 1'000'000U);
   EXPECT_GT(before, 0U);
+  // A receiver that negotiated transport-cc but never sends feedback keeps the start estimate.
+  BandwidthEstimator silent;
+  std::uint16_t n = 0;
+  for (TimeUs q = 0; q < 5 * kSec; q += 10 * kMs) {
+    silent.on_packet_sent(n++, 1200, q);
+    if (q % (50 * kMs) == 0) silent.on_timer(q);
+  }
+  EXPECT_EQ(silent.stats().feedback_timeouts, 0U);
+  EXPECT_EQ(silent.estimate().bps, 1'000'000U);
 }
 
 // 5. Garbage in, estimate stays in range, nothing crashes.
