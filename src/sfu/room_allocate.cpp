@@ -24,7 +24,7 @@ constexpr TimeMs kQualityRepeatMs = 4000;
 constexpr TimeMs kLayerActiveMs = 1500;      // a layer with no packet for this long is off
 // What an Opus stream costs on the wire beyond its payload: 50 packets/s of IP, UDP, RTP with
 // extensions and the SRTP tag, about 70 bytes each.
-constexpr std::uint64_t kAudioOverheadBps = 50 * 70 * 8;
+constexpr std::uint64_t kAudioOverheadBps = std::uint64_t{50} * 70 * 8;
 constexpr std::uint64_t kAudioAssumedBps = 32'000;  // before a measurement
 constexpr std::size_t kMaxPaddingPacketsPerTick = 200;
 constexpr std::uint64_t kProbeBeyondWantedPercent = 100 + kUpgradeMarginPercent + 10;

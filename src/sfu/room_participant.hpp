@@ -35,11 +35,7 @@ struct Room::Participant {
   ActiveSpeakerDetector::ParticipantId key = 0;
   std::unique_ptr<TransportHook> publish_hook, receive_hook;
   std::unique_ptr<rtc::transport::WebRtcTransport> publish, receive;
-  // Set when a transport failed (consent expired, DTLS failed): removed after the timer pass,
-  // never from inside the transport's own callback.
-  bool failed = false;
-  std::string failure;
-  bool media_connected = true;  // last MediaState told to the control thread
+  std::string failure;  // why a transport failed (see `failed` below)
 
   // Publish side.
   std::vector<std::unique_ptr<PublishedTrack>> tracks;
@@ -53,24 +49,30 @@ struct Room::Participant {
   // Receive side.
   std::unique_ptr<SendSide> send;  // transport-wide numbering, bandwidth estimate, RTT
   std::vector<ReceiveSlot> slots;  // m-sections 1.. of the receive offer, in order
-  std::uint32_t next_mid = 1;
   std::uint64_t receive_session_id = 0;
   std::uint64_t offer_version = 0;
-  bool offer_outstanding = false;
-  bool offer_dirty = false;
-  bool receive_remote_set = false;
   std::optional<sdp::SessionDescription> last_offer;
+  std::uint32_t next_mid = 1;
 
   // Adaptive quality (room_allocate.cpp): what the subscriber shows and wants.
   std::vector<TileView> view;  // the last media.view
-  bool view_known = false;     // false: every track counts as a visible thumbnail
   ReceivePrefs prefs;
-  bool allocation_dirty = true;
   std::vector<ReceivingTrack> receiving;  // last told (RoomEvent::Receiving)
-  bool bandwidth_paused = false;          // some video paused for bandwidth
-  bool bandwidth_limited = false;         // some video below the layer it wants, for bandwidth
   double uplink_loss = 0;                 // publisher -> server, last interval (0..1)
   std::uint64_t logged_estimate_bps = 0;  // the last downlink estimate written to the debug log
+
+  // Flags, together (no padding between them).
+  // Set when a transport failed (consent expired, DTLS failed): removed after the timer pass,
+  // never from inside the transport's own callback.
+  bool failed = false;
+  bool media_connected = true;  // last MediaState told to the control thread
+  bool offer_outstanding = false;
+  bool offer_dirty = false;
+  bool receive_remote_set = false;
+  bool view_known = false;        // false: every track counts as a visible thumbnail
+  bool allocation_dirty = true;
+  bool bandwidth_paused = false;   // some video paused for bandwidth
+  bool bandwidth_limited = false;  // some video below the layer it wants, for bandwidth
 };
 
 }  // namespace bailanys::sfu
