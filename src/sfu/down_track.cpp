@@ -165,6 +165,10 @@ std::size_t DownTrack::forward(const rtp::RtpPacket& packet, int layer,
   if (padding_only) header.padding = static_cast<std::uint8_t>(packet.padding_size());
   const std::size_t size = write_forwarded_packet(out, header, packet.payload());
   if (size == 0) return 0;
+  if (kind_ == MediaKind::Video && !padding_only && is_vp8(packet.payload_type())) {
+    const std::size_t payload_at = size - header.padding - packet.payload().size();
+    continue_vp8(out.subspan(payload_at, packet.payload().size()), rewrite->source_started);
+  }
   sent_.store(rewrite->sequence, out.first(size), now);
   last_sequence_ = rewrite->sequence;
   last_payload_type_ = header.payload_type;
@@ -172,6 +176,49 @@ std::size_t DownTrack::forward(const rtp::RtpPacket& packet, int layer,
   octets_sent_ += static_cast<std::uint32_t>(packet.payload().size());
   ++counters_.forwarded;
   return size;
+}
+
+bool DownTrack::is_vp8(std::uint8_t publisher_pt) {
+  if (vp8_pt_ == publisher_pt) return true;
+  if (non_vp8_pt_ == publisher_pt || track_ == nullptr) return false;
+  const sdp::Codec* codec = track_->codec(publisher_pt);
+  const bool vp8 = codec != nullptr && strcasecmp(codec->name.c_str(), "VP8") == 0;
+  (vp8 ? vp8_pt_ : non_vp8_pt_) = publisher_pt;
+  return vp8;
+}
+
+void DownTrack::continue_vp8(std::span<std::uint8_t> payload, bool source_started) {
+  const auto d = rtp::parse_vp8(payload);
+  if (!d) return;
+  // Each simulcast layer (and a restarted publisher) numbers its pictures on its own: the
+  // subscriber's decoder must see one continuous picture id and TL0PICIDX sequence, or it takes
+  // the new layer's frames for old ones and waits for a keyframe (RFC 7741 §4.2; RFC 7667 §3.7).
+  if (d->picture_id) {
+    const std::uint32_t modulus = d->picture_id_15bit ? 0x8000U : 0x80U;
+    // The first source keeps its own numbers; a later one continues from them.
+    if (!vp8_started_) {
+      picture_id_offset_ = 0;
+    } else if (source_started) {
+      picture_id_offset_ = (last_picture_id_ + 1 + modulus - (*d->picture_id % modulus)) % modulus;
+    }
+    const auto out_id = static_cast<std::uint16_t>((*d->picture_id + picture_id_offset_) % modulus);
+    rtp::rewrite_vp8_picture_id(payload, out_id);
+    // The newest picture id (an older one arriving late must not move it back).
+    const std::uint32_t ahead = (out_id + modulus - last_picture_id_ % modulus) % modulus;
+    if (!vp8_started_ || source_started || (ahead != 0 && ahead < modulus / 2)) last_picture_id_ = out_id;
+  }
+  if (d->tl0_pic_idx) {
+    if (!vp8_started_) {
+      tl0_offset_ = 0;
+    } else if (source_started) {
+      tl0_offset_ = static_cast<std::uint8_t>(last_tl0_ + 1 - *d->tl0_pic_idx);
+    }
+    const auto out_tl0 = static_cast<std::uint8_t>(*d->tl0_pic_idx + tl0_offset_);
+    rtp::rewrite_vp8_tl0_pic_idx(payload, out_tl0);
+    const auto ahead = static_cast<std::uint8_t>(out_tl0 - last_tl0_);
+    if (!vp8_started_ || source_started || (ahead != 0 && ahead < 128)) last_tl0_ = out_tl0;
+  }
+  vp8_started_ = true;
 }
 
 bool DownTrack::can_pad() const {

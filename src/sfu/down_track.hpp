@@ -101,6 +101,10 @@ class DownTrack {
  private:
   // Subscriber payload type for a publisher payload type; -1 when the subscriber lacks it.
   int map_payload_type(std::uint8_t publisher_pt);
+  bool is_vp8(std::uint8_t publisher_pt);
+  // Rewrites the VP8 picture id and TL0PICIDX of a forwarded payload so that they continue
+  // across layer switches and publisher restarts.
+  void continue_vp8(std::span<std::uint8_t> payload, bool source_started);
 
   PublishedTrack* track_;
   rtc::transport::WebRtcTransport* output_;
@@ -125,6 +129,13 @@ class DownTrack {
   bool has_switch_ = false;
   std::uint16_t switch_sequence_ = 0;  // outgoing sequence of the last layer switch point
   std::uint16_t last_sequence_ = 0;    // outgoing sequence of the newest forwarded packet
+  // VP8 continuity (continue_vp8).
+  int vp8_pt_ = -1, non_vp8_pt_ = -1;  // publisher payload types known to be / not to be VP8
+  bool vp8_started_ = false;
+  std::uint32_t picture_id_offset_ = 0;
+  std::uint16_t last_picture_id_ = 0;
+  std::uint8_t tl0_offset_ = 0;
+  std::uint8_t last_tl0_ = 0;
   int current_layer_ = -1;
   SendSide* send_side_ = nullptr;
 };

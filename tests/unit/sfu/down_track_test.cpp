@@ -128,7 +128,7 @@ class DownTrackTest : public ::testing::Test {
   }
 
   // Forwards one publisher packet; the subscriber's bytes, or empty when not forwarded.
-  Bytes forward(DownTrack& down, Bytes packet, TimeMs now) {
+  Bytes forward(DownTrack& down, Bytes packet, TimeMs now, int layer = 0) {
     auto parsed = rtp::RtpPacket::parse(packet);
     EXPECT_TRUE(parsed);
     if (!parsed) return {};
@@ -139,7 +139,7 @@ class DownTrackTest : public ::testing::Test {
       keyframe = kind && rtp::is_keyframe(*kind, parsed->payload());
     }
     Bytes out(1500);
-    const std::size_t size = down.forward(*parsed, 0, publisher_ids_, keyframe, now, out);
+    const std::size_t size = down.forward(*parsed, layer, publisher_ids_, keyframe, now, out);
     out.resize(size);
     return out;
   }
@@ -229,6 +229,54 @@ TEST_F(DownTrackTest, VideoWaitsForAKeyframe) {
   EXPECT_EQ(payload_of(out), vp8_key(2));
   EXPECT_FALSE(forward_video(down, kPublisherVideo, 1002, 15000, vp8_delta(3), 1066).empty());
   EXPECT_EQ(down.counters().forwarded, 2u);
+}
+
+// Simulcast: the subscriber gets one layer at a time. A new target layer starts at its own
+// keyframe (the current one goes on until then), with sequence numbers and the VP8 picture id
+// and TL0PICIDX continuing where the old layer left off; the old layer's packets are not resent.
+TEST_F(DownTrackTest, ALayerSwitchWaitsForTheKeyframeAndContinuesTheVp8Numbering) {
+  constexpr std::uint32_t kLow = 0x1000, kHigh = 0x2000;
+  auto down = video_down();
+  down.set_target_layer(1);
+  const auto packet = [&](std::uint32_t ssrc, std::uint16_t seq, const Bytes& payload) {
+    return publisher_packet(ssrc, seq, seq * 3000U, 120, payload);
+  };
+  // Layer 1 starts at its keyframe (picture id 0x0123, TL0PICIDX 5): kept as the publisher sent.
+  EXPECT_TRUE(forward(down, packet(kLow, 10, vp8_key(1)), 1000, 0).empty());  // not the target
+  auto first = forward(down, packet(kHigh, 500, vp8_key(1)), 1000, 1);
+  ASSERT_FALSE(first.empty());
+  EXPECT_EQ(*rtp::parse_vp8(payload_of(first))->picture_id, 0x0123);
+  ASSERT_FALSE(forward(down, packet(kHigh, 501, vp8_delta(2)), 1033, 1).empty());
+  // Down to layer 0: layer 1 goes on until layer 0's keyframe.
+  down.set_target_layer(0);
+  EXPECT_EQ(down.keyframe_wanted_layer(), 0);
+  EXPECT_TRUE(forward(down, packet(kLow, 11, vp8_delta(3)), 1066, 0).empty());
+  ASSERT_FALSE(forward(down, packet(kHigh, 502, vp8_delta(3)), 1066, 1).empty());
+  Bytes key = vp8_key(4);
+  key[2] = 0x80 | 0x7f;  // picture id 0x7f40: far from layer 1's
+  key[3] = 0x40;
+  key[4] = 200;          // TL0PICIDX
+  auto switched = forward(down, packet(kLow, 12, key), 1100, 0);
+  ASSERT_FALSE(switched.empty());
+  EXPECT_EQ(down.current_layer(), 0);
+  EXPECT_EQ(down.counters().layer_switches, 1u);
+  EXPECT_EQ(parse(switched).sequence(), static_cast<std::uint16_t>(parse(first).sequence() + 3));
+  const auto vp8 = rtp::parse_vp8(payload_of(switched));
+  ASSERT_TRUE(vp8 && vp8->picture_id && vp8->tl0_pic_idx);
+  EXPECT_EQ(*vp8->picture_id, 0x0123 + 1);  // 0x0123 was layer 1's last 15-bit id
+  EXPECT_EQ(*vp8->tl0_pic_idx, 6);          // 5 + 1
+  // Layer 1 is dropped now; a NACK for its packets is not answered.
+  EXPECT_TRUE(forward(down, packet(kHigh, 503, vp8_delta(5)), 1133, 1).empty());
+  Bytes rtx(1500);
+  EXPECT_EQ(down.retransmit(parse(first).sequence(), 1140, rtx), 0u);
+  EXPECT_EQ(down.counters().nack_before_switch, 1u);
+  // A pause stops everything at once; resuming waits for a keyframe of the target.
+  down.set_target_layer(-1);
+  EXPECT_TRUE(forward(down, packet(kLow, 13, vp8_delta(6)), 1166, 0).empty());
+  EXPECT_EQ(down.counters().dropped_paused, 1u);
+  down.set_target_layer(0);
+  EXPECT_TRUE(forward(down, packet(kLow, 14, vp8_delta(7)), 1200, 0).empty());
+  EXPECT_FALSE(forward(down, packet(kLow, 15, vp8_key(8)), 1233, 0).empty());
 }
 
 TEST_F(DownTrackTest, APublisherRestartContinuesTheSequenceAfterItsKeyframe) {
