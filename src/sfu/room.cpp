@@ -222,9 +222,9 @@ void Room::error(const std::string& participant_id, std::string code, std::strin
   host_.emit(std::move(e));
 }
 
-bool Room::send_down(DownTrack& down, std::size_t size, int probe_cluster) {
+bool Room::send_down(DownTrack& down, std::size_t size, std::int64_t now_us, int probe_cluster) {
   if (SendSide* send = down.send_side()) {
-    send->on_send(std::span(scratch_).first(size), probe_cluster, steady_now_us());
+    send->on_send(std::span(scratch_).first(size), probe_cluster, now_us);
   }
   return down.output().send_rtp(scratch_, size);
 }

@@ -95,8 +95,9 @@ class Room {
   void request_keyframe(PublishedTrack& track, int layer, TimeMs now);
   void send_pli(PublishedTrack& track, std::uint32_t ssrc);
   // Sends a packet written into scratch_ through the DownTrack's transport, numbered for
-  // transport-wide feedback when the subscriber negotiated it.
-  bool send_down(DownTrack& down, std::size_t size, int probe_cluster = -1);
+  // transport-wide feedback when the subscriber negotiated it. `now_us`: the caller reads the
+  // clock once for a whole fan-out.
+  bool send_down(DownTrack& down, std::size_t size, std::int64_t now_us, int probe_cluster = -1);
   void send_publisher_feedback(Participant& p);
 
   // Adaptive quality (room_allocate.cpp): layer measurements, allocation per subscriber,

@@ -236,7 +236,8 @@ void Room::on_pace(TimeMs now) {
 
 void Room::send_probe(Participant& p, TimeMs now) {
   if (!p.receive || p.receive->state() != rtc::transport::TransportState::Connected) return;
-  std::size_t due = p.send->padding_due(steady_now_us());
+  const std::int64_t now_us = steady_now_us();
+  std::size_t due = p.send->padding_due(now_us);
   if (due == 0) return;
   DownTrack* carrier = nullptr;
   for (auto& slot : p.slots) {
@@ -250,7 +251,7 @@ void Room::send_probe(Participant& p, TimeMs now) {
   for (std::size_t n = 0; due > 0 && n < kMaxPaddingPacketsPerTick; ++n) {
     const std::size_t size = carrier->padding(p.send->padding_per_packet(), now, writable());
     if (size == 0) return;
-    send_down(*carrier, size, cluster);
+    send_down(*carrier, size, now_us, cluster);
     p.send->on_padding_sent(size);
     due = size >= due ? 0 : due - size;
   }

@@ -42,7 +42,17 @@ enum class PauseReason : std::uint8_t {
   LastN,      // more visible video than the room's last-N limit; not among the N
   AudioOnly,  // the subscriber asked for audio only
 };
-std::string_view to_string(PauseReason reason);
+// Its name in media.receiving (docs/PROTOCOL.md). Inline: signaling uses it without the SFU library.
+inline std::string_view to_string(PauseReason reason) {
+  switch (reason) {
+    case PauseReason::None: return "none";
+    case PauseReason::Bandwidth: return "bandwidth";
+    case PauseReason::Hidden: return "hidden";
+    case PauseReason::LastN: return "lastN";
+    case PauseReason::AudioOnly: return "audioOnly";
+  }
+  return "none";
+}
 
 // What one subscriber is receiving of one video track.
 struct ReceivingTrack {

@@ -318,10 +318,9 @@ Room::StreamRef Room::track_for(Participant& p, const rtp::RtpPacket& packet) {
 
 void Room::on_publisher_rtp(Participant& p, rtp::RtpPacket& packet, TimeMs now) {
   ++counters_.rtp_in;
+  const std::int64_t now_us = steady_now_us();  // arrival, and the send time of the fan-out
   if (p.twcc) {
-    if (const auto seq = rtp::read_transport_cc(packet, p.publish_ids)) {
-      p.twcc->record(*seq, steady_now_us());
-    }
+    if (const auto seq = rtp::read_transport_cc(packet, p.publish_ids)) p.twcc->record(*seq, now_us);
   }
   const StreamRef ref = track_for(p, packet);
   if (ref.track == nullptr) {
@@ -357,7 +356,7 @@ void Room::on_publisher_rtp(Participant& p, rtp::RtpPacket& packet, TimeMs now) 
       continue;
     }
     const std::size_t size = down->forward(packet, ref.layer, p.publish_ids, keyframe, now, writable());
-    if (size != 0 && send_down(*down, size)) ++counters_.rtp_out;
+    if (size != 0 && send_down(*down, size, now_us)) ++counters_.rtp_out;
   }
 }
 

@@ -231,7 +231,7 @@ void Room::on_subscriber_rtcp(Participant& p, std::span<const std::uint8_t> comp
       if (slot == nullptr) continue;
       for (const auto seq : nack->lost) {
         const std::size_t size = slot->down->retransmit(seq, now, writable());
-        if (size != 0 && send_down(*slot->down, size)) ++counters_.retransmitted;
+        if (size != 0 && send_down(*slot->down, size, steady_now_us())) ++counters_.retransmitted;
       }
     } else if (const auto* pli = std::get_if<rtcp::Pli>(&packet)) {
       ReceiveSlot* slot = slot_by_ssrc(p, pli->media_ssrc);

@@ -24,19 +24,6 @@ std::string_view level_name(sfu::QualityLevel level) {
   return "good";
 }
 
-// The names of sfu::to_string(PauseReason), kept here so that signaling needs only the SFU's
-// headers, not its library (-Wswitch catches a new reason).
-std::string_view reason_name(sfu::PauseReason reason) {
-  switch (reason) {
-    case sfu::PauseReason::None: return "none";
-    case sfu::PauseReason::Bandwidth: return "bandwidth";
-    case sfu::PauseReason::Hidden: return "hidden";
-    case sfu::PauseReason::LastN: return "lastN";
-    case sfu::PauseReason::AudioOnly: return "audioOnly";
-  }
-  return "none";
-}
-
 // One decimal, and never NaN (which JSON cannot carry) or outside 0-100.
 double loss_json(double loss_pct) {
   if (!std::isfinite(loss_pct)) return 0;
@@ -196,7 +183,7 @@ void Hub::on_receiving_event(Participant& p, const sfu::RoomEvent& e) {
                     {"participantId", t.participant_id},
                     {"source", t.source},
                     {"state", on ? "on" : "paused"},
-                    {"reason", on ? nlohmann::json() : nlohmann::json(reason_name(t.paused))},
+                    {"reason", on ? nlohmann::json() : nlohmann::json(sfu::to_string(t.paused))},
                     {"layer", t.layer},
                     {"layers", t.layers},
                     {"height", t.height}});

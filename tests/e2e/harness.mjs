@@ -396,6 +396,26 @@ export async function launchBrowser({ fakeUi = true, extraArgs = [], executableP
  * One person: a fresh browser context (own cookies and storage) and a page. Records uncaught page
  * errors, console errors and every dialog (alert/confirm/prompt) the page opens.
  */
+/**
+ * Helpers every test page gets as window.__bailanysTest (for page.evaluate code):
+ * - midOfSsrc(sdp): {ssrc: mid} from the a=ssrc lines of a description (the server's receive
+ *   offer names each stream's SSRC), so inbound-rtp stats can be matched to window.__media.tracks.
+ */
+const PAGE_TEST_HELPERS = () => {
+  window.__bailanysTest = {
+    midOfSsrc(sdp) {
+      const out = {};
+      let mid = null;
+      for (const line of (sdp ?? '').split(/\r?\n/)) {
+        if (line.startsWith('m=')) mid = null;
+        else if (line.startsWith('a=mid:')) mid = line.slice(6).trim();
+        else if (line.startsWith('a=ssrc:') && mid) out[line.slice(7).split(' ')[0]] = mid;
+      }
+      return out;
+    },
+  };
+};
+
 export async function newPerson(browser, server, { label = 'person', locale = 'en-US', viewport = { width: 1280, height: 800 }, permissions, ...contextOpts } = {}) {
   const context = await browser.newContext({
     baseURL: server.origin,
@@ -405,6 +425,7 @@ export async function newPerson(browser, server, { label = 'person', locale = 'e
     ...contextOpts,
   });
   if (permissions) await context.grantPermissions(permissions, { origin: server.origin });
+  await context.addInitScript(PAGE_TEST_HELPERS);
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   const person = { label, context, page, dialogs: [], pageErrors: [], consoleErrors: [], badResponses: [] };

@@ -63,13 +63,7 @@ function receiveStats(page) {
     const m = window.__media;
     const pc = m?.receive;
     if (!pc) return null;
-    const midOfSsrc = {};
-    let mid = null;
-    for (const line of (pc.remoteDescription?.sdp ?? '').split(/\r?\n/)) {
-      if (line.startsWith('m=')) mid = null;
-      else if (line.startsWith('a=mid:')) mid = line.slice(6).trim();
-      else if (line.startsWith('a=ssrc:') && mid) midOfSsrc[line.slice(7).split(' ')[0]] = mid;
-    }
+    const midOfSsrc = window.__bailanysTest.midOfSsrc(pc.remoteDescription?.sdp);
     const bySsrc = Object.keys(midOfSsrc).length > 0;
     const tracks = m.tracks;
     const streams = {};

@@ -87,13 +87,7 @@ function installSampler(page, intervalMs = 100) {
           samples.push({ t, pc: null, tiles });
           return;
         }
-        const midOfSsrc = {};
-        let mid = null;
-        for (const line of (pc.remoteDescription?.sdp ?? '').split(/\r?\n/)) {
-          if (line.startsWith('m=')) mid = null;
-          else if (line.startsWith('a=mid:')) mid = line.slice(6).trim();
-          else if (line.startsWith('a=ssrc:') && mid) midOfSsrc[line.slice(7).split(' ')[0]] = mid;
-        }
+        const midOfSsrc = window.__bailanysTest.midOfSsrc(pc.remoteDescription?.sdp);
         const bySsrc = Object.keys(midOfSsrc).length > 0;
         const tracks = m.tracks;
         const streams = {};
