@@ -46,14 +46,17 @@ function outboundByRid(page) {
     const out = {};
     (await pc.getStats()).forEach((s) => {
       if (s.type === 'outbound-rtp' && s.kind === 'video') {
-        out[s.rid ?? '-'] = { bytes: s.bytesSent ?? 0, width: s.frameWidth ?? 0, height: s.frameHeight ?? 0, active: s.active };
+        out[s.rid ?? '-'] = {
+          bytes: s.bytesSent ?? 0, width: s.frameWidth ?? 0, height: s.frameHeight ?? 0, active: s.active,
+          limit: s.qualityLimitationReason ?? null, targetKbps: Math.round((s.targetBitrate ?? 0) / 1000),
+        };
       }
     });
     return out;
   });
 }
 
-describe('adaptive quality in the browser: simulcast, media.view, audio only, pin, cap, indicators, pages', { timeout: 120_000 }, () => {
+describe('adaptive quality in the browser: simulcast, media.view, audio only, pin, cap, indicators, pages', { timeout: 180_000 }, () => {
   let server;
   let browser;
   let code;
@@ -108,11 +111,18 @@ describe('adaptive quality in the browser: simulcast, media.view, audio only, pi
     }, { timeoutMs: MEDIA_TIMEOUT_MS, intervalMs: 250, what: 'three simulcast encodings' });
     // The upper layers flow once the browser's bandwidth estimate allows them: that needs the
     // server's transport-wide feedback to the publisher.
+    // Chromium's estimate starts at about 300 kbit/s and climbs on that feedback; the top layer
+    // (about 2.1 Mbit/s for all three) took up to 20 s under a loaded CI machine. A browser that
+    // drops the top layer for its CPU ('cpu' limitation, its own adaptation) is accepted and said;
+    // a 'bandwidth' limitation (our feedback failing) or nothing at all is not.
     const later = await eventually(async () => {
       const s2 = await outboundByRid(A.page);
-      for (const rid of ['q', 'h', 'f']) assert.ok(s2[rid].bytes > first[rid].bytes, `rid ${rid} bytes rise: ${JSON.stringify(s2)}`);
+      for (const rid of ['q', 'h']) assert.ok(s2[rid].bytes > first[rid].bytes, `rid ${rid} bytes rise: ${JSON.stringify(s2)}`);
+      const cpuLimited = s2.f.limit === 'cpu' || s2.h.limit === 'cpu' || s2.q.limit === 'cpu';
+      assert.ok(s2.f.bytes > first.f.bytes || cpuLimited, `rid f bytes rise: ${JSON.stringify(s2)}`);
       return s2;
-    }, { timeoutMs: MEDIA_TIMEOUT_MS, intervalMs: 500, what: 'all three simulcast layers sending' });
+    }, { timeoutMs: 40_000, intervalMs: 500, what: 'all three simulcast layers sending' });
+    if (!(later.f.bytes > first.f.bytes)) t.diagnostic(`rid f not sending: the browser limits it for its CPU ${JSON.stringify(later)}`);
     t.diagnostic(`outbound: ${JSON.stringify(later)}`);
     // B still decodes A's camera through the SFU (whatever layer it forwards).
     await eventually(async () => {

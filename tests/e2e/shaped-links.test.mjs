@@ -270,6 +270,9 @@ describe('shaped links: a subscriber on a weak downlink (tc in its own network n
     P = await newPerson(bp, server, { label: 'P', ...view });
     A = await newPerson(ba, server, { label: 'A', ...view });
     B = await newPerson(bb, server, { label: 'B', ...view });
+    // Three Chromiums starting at once in fresh namespaces on 2 cores: the first page load and
+    // fake camera can take longer than the harness's 10 s default.
+    for (const p of [P, A, B]) p.page.setDefaultTimeout(30_000);
     await joinRoom(P, code, { name: 'Publisher' });
     await joinRoom(A, code, { name: 'Shaped', withoutMedia: true });
     await joinRoom(B, code, { name: 'Unshaped', withoutMedia: true });
