@@ -77,9 +77,10 @@ Command parse_command_line(int argc, char** argv) {
       ->check(CLI::Range(1, 10000))
       ->capture_default_str();
   serve->add_option("--max-media-participants", cfg.max_media_participants,
-                    "Most participants with audio and video in one room (the others can chat)")
+                    "Most participants with audio and video in one room (the others can chat); a "
+                    "webinar's listeners count too")
       ->envname("BAILANYS_MAX_MEDIA_PARTICIPANTS")
-      ->check(CLI::Range(1, 30))
+      ->check(CLI::Range(1, 1000))
       ->capture_default_str();
   serve->add_option("--last-n", cfg.last_n,
                     "Most cameras one participant receives video of (the most recent speakers and "
