@@ -97,8 +97,9 @@ class Room {
   StreamRef track_for(Participant& p, const rtc::rtp::RtpPacket& packet);
   void forget_layers(Participant& p, PublishedTrack& track);
   static void count_received(TrackLayer& layer, const rtc::rtp::RtpPacket& packet, TimeMs now);
-  // A keyframe of one layer, within the per-stream and per-publisher limits.
-  void request_keyframe(PublishedTrack& track, int layer, TimeMs now);
+  // A keyframe of one layer, within the per-stream and per-publisher limits. `waiting`: for a
+  // subscriber with no picture of it yet (KeyframeRequestLimiter::kAnsweredIntervalMs).
+  void request_keyframe(PublishedTrack& track, int layer, TimeMs now, bool waiting);
   void send_pli(PublishedTrack& track, std::uint32_t ssrc);
   // Sends a packet written into scratch_ through the DownTrack's transport, numbered for
   // transport-wide feedback when the subscriber negotiated it. `now_us`: the caller reads the
