@@ -71,25 +71,29 @@ void add_milestones(std::map<std::string, std::vector<double>>& join, const Mile
   }
 }
 
-// ms from a replacement publisher's start until each participant of its room that stayed had
-// every stream of it started; nullopt when one never had.
+// ms from a replacement publisher's start until each participant that was in its room then had
+// every stream of it started (one that left before getting them aside); nullopt when one that
+// stayed never had, or nobody was there.
 std::optional<double> received_by_others(const Participant& pub,
                                          const std::vector<std::unique_ptr<Participant>>& people) {
   const MediaSource* source = pub.source();
+  const TimeUs start = pub.started_at();
   TimeUs last = 0;
   for (const auto& p : people) {
-    if (p.get() == &pub || p->config().room != pub.config().room || p->left_at() != 0 ||
-        p->started_at() > pub.started_at()) {
-      continue;
-    }
+    const bool there = p->started_at() != 0 && p->started_at() < start &&
+                       (p->left_at() == 0 || p->left_at() > start);
+    if (p.get() == &pub || p->config().room != pub.config().room || !there) continue;
     for (const SentStream* s : {&source->audio(), &source->video()}) {
       if (s->ssrc == 0) continue;
       const auto got = p->sink().streams().find(s->stream_id);
-      if (got == p->sink().streams().end() || got->second.start_number < 0) return std::nullopt;
+      if (got == p->sink().streams().end() || got->second.start_number < 0) {
+        if (p->left_at() != 0) break;  // gone before it got them
+        return std::nullopt;
+      }
       last = std::max(last, s->video ? got->second.first_keyframe : got->second.first_packet);
     }
   }
-  return last == 0 ? std::nullopt : std::optional(ms_of(last - pub.started_at()));
+  return last == 0 ? std::nullopt : std::optional(ms_of(last - start));
 }
 
 void add_sent(RunResult& r, const MediaSource& s) {
