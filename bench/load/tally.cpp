@@ -1,6 +1,5 @@
 #include "tally.hpp"
 
-#include "probe_payload.hpp"
 
 #include <algorithm>
 #include <cmath>
