@@ -1,6 +1,5 @@
 #include "tally.hpp"
 
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
