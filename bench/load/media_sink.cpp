@@ -95,10 +95,14 @@ void MediaSink::on_media(Track& track, std::span<const std::uint8_t> payload, bo
     s.stream_id = probe->stream_id;
     s.video = stream_is_video(probe->stream_id);
     s.first_packet = now;
-    if (!s.video) ++started_streams_;
+    if (!s.video) {
+      ++started_streams_;
+      s.start_number = probe->number;
+    }
   }
   if (keyframe && s.first_keyframe == 0) {
     s.first_keyframe = now;
+    s.start_number = probe->number;
     if (first_keyframe_ == 0) first_keyframe_ = now;
     ++started_streams_;
   }
@@ -112,9 +116,10 @@ void MediaSink::on_media(Track& track, std::span<const std::uint8_t> payload, bo
   if (!window_.contains(probe->sent_us)) return;
   // Latency of first transmissions only: a recovered packet measures the NACK round trip.
   if (!retransmission) latency_.add(now - probe->sent_us);
-  if (s.video) {
-    const TimeUs since = s.last_in_window != 0 ? s.last_in_window : window_.start.load(std::memory_order_relaxed);
-    const TimeUs gap = now - since;
+  if (s.first_in_window == 0) {
+    s.first_in_window = now;
+  } else if (s.video) {
+    const TimeUs gap = now - s.last_in_window;
     if (gap > kFreezeGapUs) ++s.freezes;
     s.longest_gap = std::max(s.longest_gap, gap);
   }
@@ -141,16 +146,6 @@ void MediaSink::on_tick(ClientTransport& transport, TimeUs now) {
       const rtcp::RtcpPacket pli = rtcp::Pli{own_ssrc_, ssrc};
       if (transport.send_rtcp(rtcp::serialize_rtcp(std::span(&pli, 1)))) ++counters_.plis;
     }
-  }
-}
-
-void MediaSink::finish(TimeUs window_start, TimeUs window_end) {
-  for (auto& [id, s] : streams_) {
-    if (!s.video) continue;
-    const TimeUs since = s.last_in_window != 0 ? s.last_in_window : window_start;
-    const TimeUs gap = window_end - since;
-    if (gap > kFreezeGapUs) ++s.freezes;
-    s.longest_gap = std::max(s.longest_gap, gap);
   }
 }
 

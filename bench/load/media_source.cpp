@@ -122,6 +122,7 @@ void MediaSource::stamp(SentStream& stream, std::uint8_t* at, TimeUs now) {
   if (window_.contains(now)) {
     if (stream.window_first < 0) stream.window_first = number;
     stream.window_last = number;
+    stream.window_sent.push_back(now);
   }
 }
 

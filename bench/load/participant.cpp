@@ -49,7 +49,7 @@ Participant::~Participant() = default;
 
 void Participant::start() {
   started_at_ = now_us();
-  session_ = signaling_.create_session(loop_.context(), *this, config_.name);
+  session_ = signaling_.create_session(loop_.context(), *this, config_.name, config_.room);
   session_->start();
 }
 
@@ -59,7 +59,7 @@ void Participant::on_tick(TimeUs now) {
   sink_.on_tick(*receive_, now);
   if (publish_) {
     publish_->on_tick(now);
-    if (source_ && publish_->media_ready()) source_->on_tick(*publish_, now);
+    if (source_ && left_at_ == 0 && publish_->media_ready()) source_->on_tick(*publish_, now);
   }
   // Warm: everything this participant should receive has started (nothing to receive: joined).
   const bool ready = config_.expected_streams == 0
@@ -69,6 +69,10 @@ void Participant::on_tick(TimeUs now) {
     mark(milestones_.all_streams, now);
     warm_.store(true, std::memory_order_release);
   }
+}
+
+void Participant::begin_leave(TimeUs now) {
+  if (left_at_ == 0) left_at_ = now;
 }
 
 void Participant::close() {
