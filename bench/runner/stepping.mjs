@@ -78,6 +78,7 @@ export async function runStep(ctx, workload, column, pin, value) {
   const logFile = path.join(ctx.outDir, 'logs', `${name}.server.log`);
   const stepCtx = { ...ctx, workload };
   const args = [...workload.args(value, stepCtx), '--duration', String(ctx.stepSeconds), '--srtp', ctx.srtp];
+  const t0 = performance.now();
   const step = {
     workload: workload.id, column: column.id, pin, value, unit: workload.unit,
     participants: workload.participants(value, stepCtx), startedAt: new Date().toISOString(),
@@ -110,6 +111,7 @@ export async function runStep(ctx, workload, column, pin, value) {
   const genLimit = 100 * LIMITS.generatorShare * pin.generatorCores;
   step.generatorBound = (step.derived.generatorCpuPercent ?? 0) > genLimit;
   step.window = { start: Math.round(run.window.start - run.startedAt), end: Math.round(run.window.end - run.startedAt) };
+  step.elapsedS = Math.round((performance.now() - t0) / 100) / 10;
   fs.writeFileSync(path.join(ctx.outDir, 'steps', `${name}.json`), JSON.stringify(step, null, 2));
   return step;
 }
@@ -120,7 +122,8 @@ function describe(step) {
   const cpu = d.serverCpuPercent != null ? `server CPU ${Math.round(d.serverCpuPercent)} %` : '';
   const gen = d.generatorCpuPercent != null ? `gen ${Math.round(d.generatorCpuPercent)} %` : '';
   const fwd = d.forwardedPerSecond ? `${Math.round(d.forwardedPerSecond)} pkt/s out` : '';
-  return [verdict, cpu, fwd, gen, step.generatorBound ? 'GENERATOR-BOUND' : ''].filter(Boolean).join(', ');
+  const took = step.elapsedS != null ? `(${step.elapsedS} s)` : '';
+  return [verdict, cpu, fwd, gen, step.generatorBound ? 'GENERATOR-BOUND' : '', took].filter(Boolean).join(', ');
 }
 
 // Steps a workload up for one server column; returns { knee, kneeStep, failStep, steps, skipped }.

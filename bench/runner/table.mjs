@@ -13,13 +13,15 @@ function joinOf(workload, json) {
 function notes(result, workload, ctx) {
   const out = [];
   if (workload.note) out.push(workload.note({ ...ctx, workload }));
-  const k = result.kneeStep;
-  if (k) {
+  // The knee step's figures; without a knee, the failed first step's.
+  const k = result.kneeStep ?? result.failStep;
+  if (k?.json) {
     const d = k.derived;
-    if (workload.extra && k.json) out.push(workload.extra(k.json));
-    out.push(`CPU ${fmt(d.serverCpuPercent)} %, gen ${fmt(d.generatorCpuPercent)} %, ${d.threadsMax} threads`);
+    const at = result.kneeStep ? '' : `at ${k.value}: `;
+    if (workload.extra) out.push(at + workload.extra(k.json));
+    out.push(`${at}CPU ${fmt(d.serverCpuPercent)} %, gen ${fmt(d.generatorCpuPercent)} %, ${d.threadsMax} threads`);
     if (d.udpInErrors || d.udpRcvbufErrors) out.push(`UDP drops ${d.udpInErrors} (rcvbuf ${d.udpRcvbufErrors})`);
-    if (k.generatorBound) out.push('generator-bound at the knee');
+    if (result.kneeStep?.generatorBound) out.push('generator-bound at the knee');
   }
   if (result.failStep?.generatorBound) out.push('next step generator-bound: the knee may be the generator\'s');
   if (result.limitNote) out.push(result.limitNote);
