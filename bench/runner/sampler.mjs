@@ -15,10 +15,43 @@ export function readProcess(pid) {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
     const threads = Number(/Threads:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    return { cpuS: ticks / CLK_TCK, rssKb, threads };
+    return { cpuS: ticks / CLK_TCK, rssKb, threads, waitS: runQueueWaitS(pid) };
   } catch {
     return null;  // the process is gone
   }
+}
+
+// Time the process's threads spent runnable but waiting for a CPU (the second field of
+// /proc/PID/task/TID/schedstat, ns): high while the server is below its CPU limit means other
+// processes on its cores took the time, and the knee is the machine's, not the server's.
+function runQueueWaitS(pid) {
+  let ns = 0;
+  let tasks = [];
+  try {
+    tasks = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return 0;
+  }
+  for (const tid of tasks) {
+    try {
+      ns += Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]);
+    } catch { /* the thread ended */ }
+  }
+  return ns / 1e9;
+}
+
+// Per CPU, seconds busy and idle since boot (/proc/stat; iowait counts as idle).
+export function readCpus() {
+  const out = {};
+  for (const line of fs.readFileSync('/proc/stat', 'utf8').split('\n')) {
+    const m = /^cpu(\d+)\s+(.*)/.exec(line);
+    if (!m) continue;
+    const v = m[2].split(/\s+/).map(Number);
+    const idle = v[3] + v[4];
+    const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
+    out[m[1]] = { busyS: (total - idle) / CLK_TCK, idleS: idle / CLK_TCK };
+  }
+  return out;
 }
 
 export function readUdp() {
@@ -38,7 +71,7 @@ export class Sampler {
 
   sample() {
     const p = readProcess(this.pid);
-    if (p) this.samples.push({ t: performance.now(), ...p, udp: readUdp() });
+    if (p) this.samples.push({ t: performance.now(), ...p, udp: readUdp(), cpus: readCpus() });
   }
 
   start() {
@@ -54,18 +87,26 @@ export class Sampler {
 }
 
 // CPU seconds between two instants, interpolating linearly between the samples around each.
-export function cpuBetween(samples, t0, t1) {
+export function cpuBetween(samples, t0, t1, key = 'cpuS') {
   const at = (t) => {
     if (samples.length === 0) return 0;
-    if (t <= samples[0].t) return samples[0].cpuS;
+    if (t <= samples[0].t) return samples[0][key];
     for (let i = 1; i < samples.length; i++) {
       const a = samples[i - 1];
       const b = samples[i];
-      if (t <= b.t) return a.cpuS + (b.cpuS - a.cpuS) * ((t - a.t) / Math.max(1e-9, b.t - a.t));
+      if (t <= b.t) return a[key] + (b[key] - a[key]) * ((t - a.t) / Math.max(1e-9, b.t - a.t));
     }
-    return samples[samples.length - 1].cpuS;
+    return samples[samples.length - 1][key];
   };
   return at(t1) - at(t0);
+}
+
+// Busy seconds of the given CPUs between two instants.
+export function busyBetween(samples, cpuList, t0, t1) {
+  const flat = samples.map((x) => ({
+    t: x.t, busyS: cpuList.reduce((a, c) => a + (x.cpus?.[c]?.busyS ?? 0), 0),
+  }));
+  return cpuBetween(flat, t0, t1, 'busyS');
 }
 
 export function summarize(samples, t0, t1) {
@@ -76,6 +117,8 @@ export function summarize(samples, t0, t1) {
   const delta = (k) => (last[k] ?? 0) - (first[k] ?? 0);
   return {
     cpuS: cpuBetween(samples, t0, t1),
+    // Thread exits lose their counts, so this is a lower bound.
+    waitS: Math.max(0, cpuBetween(samples, t0, t1, 'waitS')),
     rssMaxKb: Math.max(0, ...use.map((s) => s.rssKb)),
     threadsMax: Math.max(0, ...samples.map((s) => s.threads)),
     udpInErrors: delta('InErrors'),

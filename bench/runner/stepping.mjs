@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runGenerator } from './generator.mjs';
-import { Sampler, summarize } from './sampler.mjs';
+import { busyBetween, Sampler, summarize } from './sampler.mjs';
 import { startServer } from './servers.mjs';
 
 // Capacity at a step holds while all of these hold (issue 6).
@@ -14,6 +14,7 @@ export const LIMITS = {
   addedP99Ms: 20,         // p99 latency the server adds
   cpuShareOfCores: 0.9,   // server CPU within 90 % of its cores
   generatorShare: 0.9,    // above this share of its cores the generator may be the limit
+  foreignShare: 0.1,      // other processes' CPU on the server's cores over this share of one core
 };
 
 export function evaluate(step, workload) {
@@ -54,6 +55,8 @@ function derive(step, samples, server) {
   return {
     serverCpuS: s.cpuS,
     serverCpuPercent: windowS ? (100 * s.cpuS) / windowS : 0,
+    serverRunQueueWaitPercent: windowS ? (100 * s.waitS) / windowS : 0,
+    serverCoresBusyPercent: windowS ? (100 * busyBetween(samples, step.pin.serverCpus.split(','), step.window.start, step.window.end)) / windowS : 0,
     forwardedPackets: forwarded,
     forwardedPerSecond: windowS ? forwarded / windowS : 0,
     cpuUsPerForwarded: forwarded ? (s.cpuS * 1e6) / forwarded : null,
@@ -110,6 +113,13 @@ export async function runStep(ctx, workload, column, pin, value) {
   step.failures = evaluate(step, workload);
   const genLimit = 100 * LIMITS.generatorShare * pin.generatorCores;
   step.generatorBound = (step.derived.generatorCpuPercent ?? 0) > genLimit;
+  // What else ran on the server's cores: their busy time minus the server's (and the
+  // generator's, when it shares them). Interrupt work for the server's own packets is in there
+  // too, so a few percent is normal.
+  const d = step.derived;
+  const shared = pin.generatorCpus === pin.serverCpus ? (d.generatorCpuPercent ?? 0) : 0;
+  d.foreignCpuPercent = Math.max(0, d.serverCoresBusyPercent - d.serverCpuPercent - shared);
+  step.starved = d.foreignCpuPercent > 100 * LIMITS.foreignShare;
   step.window = { start: Math.round(run.window.start - run.startedAt), end: Math.round(run.window.end - run.startedAt) };
   step.elapsedS = Math.round((performance.now() - t0) / 100) / 10;
   fs.writeFileSync(path.join(ctx.outDir, 'steps', `${name}.json`), JSON.stringify(step, null, 2));
@@ -123,7 +133,9 @@ function describe(step) {
   const gen = d.generatorCpuPercent != null ? `gen ${Math.round(d.generatorCpuPercent)} %` : '';
   const fwd = d.forwardedPerSecond ? `${Math.round(d.forwardedPerSecond)} pkt/s out` : '';
   const took = step.elapsedS != null ? `(${step.elapsedS} s)` : '';
-  return [verdict, cpu, fwd, gen, step.generatorBound ? 'GENERATOR-BOUND' : '', took].filter(Boolean).join(', ');
+  const wait = d.foreignCpuPercent != null ? `others on its cores ${Math.round(d.foreignCpuPercent)} %` : '';
+  return [verdict, cpu, wait, fwd, gen, step.generatorBound ? 'GENERATOR-BOUND' : '',
+    step.starved ? 'SHARED CORES (other processes ran on the server\'s cores)' : '', took].filter(Boolean).join(', ');
 }
 
 // Steps a workload up for one server column; returns { knee, kneeStep, failStep, steps, skipped }.

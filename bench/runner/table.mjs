@@ -19,11 +19,15 @@ function notes(result, workload, ctx) {
     const d = k.derived;
     const at = result.kneeStep ? '' : `at ${k.value}: `;
     if (workload.extra) out.push(at + workload.extra(k.json));
-    out.push(`${at}CPU ${fmt(d.serverCpuPercent)} %, gen ${fmt(d.generatorCpuPercent)} %, ${d.threadsMax} threads`);
+    out.push(`${at}CPU ${fmt(d.serverCpuPercent)} %, others on its cores ${fmt(d.foreignCpuPercent)} %, `
+      + `gen ${fmt(d.generatorCpuPercent)} %, ${d.threadsMax} threads`);
     if (d.udpInErrors || d.udpRcvbufErrors) out.push(`UDP drops ${d.udpInErrors} (rcvbuf ${d.udpRcvbufErrors})`);
     if (result.kneeStep?.generatorBound) out.push('generator-bound at the knee');
   }
   if (result.failStep?.generatorBound) out.push('next step generator-bound: the knee may be the generator\'s');
+  if (result.failStep?.starved || result.kneeStep?.starved) {
+    out.push('**other processes ran on the server\'s cores: the knee may be the machine\'s**');
+  }
   if (result.limitNote) out.push(result.limitNote);
   return out.filter(Boolean).join('; ');
 }
@@ -89,6 +93,9 @@ export function renderReport(ctx, results) {
     + 'W4-churn: the churned joins).');
   out.push('- **next step failed on**: the step after the knee and the criteria it broke. A generator above '
     + `${L.generatorShare * 100} % of its cores is flagged: that knee is the generator's, not the server's.`);
+  out.push(`- **others on its cores**: busy time of the server's cores (/proc/stat) minus the server's CPU (and the `
+    + `generator's when it shares them), in % of one core: other processes, and interrupt work not charged to the server. `
+    + `Over ${L.foreignShare * 100} % the step is flagged: the knee may be the machine's, not the server's.`);
   out.push('- Sampled once a second: server CPU, RSS, threads, kernel UDP InErrors/RcvbufErrors of the namespace '
     + '(server and generator together); raw samples and the generator\'s JSON of every step are in `steps/`.');
   out.push('');
