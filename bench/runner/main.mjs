@@ -99,7 +99,10 @@ async function main() {
           knee: (id) => results.find((r) => r.pin === pin.id && r.column === column.id && r.workload === id)?.knee ?? null,
         };
         log(`${workload.id} (${workload.title}) against ${ctx.labels[column.id]}`);
-        results.push(await stepWorkload(colCtx, workload, column, pin, log));
+        // With more cores, start from the knee found with fewer (the steps below it pass).
+        const fewer = results.find((r) => r.pin !== pin.id && r.column === column.id && r.workload === workload.id
+          && r.knee != null && ctx.pins.find((p) => p.id === r.pin).serverCores < pin.serverCores);
+        results.push(await stepWorkload(colCtx, workload, column, pin, log, fewer?.knee ?? null));
         save();
       }
       if (missing.length) log(`${workload.id}: skipped, generator lacks ${missing.join(', ')}`);

@@ -138,33 +138,48 @@ function describe(step) {
     step.starved ? 'SHARED CORES (other processes ran on the server\'s cores)' : '', took].filter(Boolean).join(', ');
 }
 
-// Steps a workload up for one server column; returns { knee, kneeStep, failStep, steps, skipped }.
-export async function stepWorkload(ctx, workload, column, pin, log) {
+// Steps a workload up for one server column; returns { knee, kneeStep, failStep, steps, limitNote }.
+// startAt (optional): a value known to pass, e.g. the knee of the same workload with fewer cores;
+// stepping starts at the largest step not above it and goes down if that one fails.
+export async function stepWorkload(ctx, workload, column, pin, log, startAt = null) {
   const stepCtx = { ...ctx, workload };
   const steps = [];
   let pass = null;
   let fail = null;
   let limitNote = null;
-  for (const value of workload.values) {
-    if (column.kind === 'bailanys' && workload.roomSize(value, stepCtx) > ctx.probe.maxMedia) {
-      limitNote = `server limit: --max-media-participants ${ctx.probe.maxMedia}`;
-      break;
-    }
+  const run = async (value) => {
     const step = await runStep(ctx, workload, column, pin, value);
     steps.push(step);
     log(`  ${workload.id} ${column.id} ${value} ${workload.unit}: ${describe(step)}`);
+    return step;
+  };
+  const values = workload.values.filter((value) => {
+    const over = column.kind === 'bailanys' && workload.roomSize(value, stepCtx) > ctx.probe.maxMedia;
+    if (over) limitNote = `server limit: --max-media-participants ${ctx.probe.maxMedia}`;
+    return !over;
+  });
+  let first = 0;
+  if (startAt != null) {
+    while (first + 1 < values.length && values[first + 1] <= startAt) first++;
+  }
+  for (let i = first; i < values.length; i++) {
+    const step = await run(values[i]);
     if (step.failures.length) { fail = step; break; }
     pass = step;
+  }
+  // Started too high: step down until one passes.
+  for (let i = first - 1; i >= 0 && !pass; i--) {
+    const step = await run(values[i]);
+    if (step.failures.length) fail = step; else pass = step;
   }
   // One step between the last pass and the first failure, when they are far enough apart.
   if (ctx.bisect && pass && fail && fail.value / pass.value >= 1.5) {
     const mid = Math.round(Math.sqrt(pass.value * fail.value));
     if (mid > pass.value && mid < fail.value) {
-      const step = await runStep(ctx, workload, column, pin, mid);
-      steps.push(step);
-      log(`  ${workload.id} ${column.id} ${mid} ${workload.unit}: ${describe(step)}`);
+      const step = await run(mid);
       if (step.failures.length) fail = step; else pass = step;
     }
   }
+  if (fail) limitNote = null;  // the limit was not what stopped it
   return { workload: workload.id, column: column.id, pin: pin.id, knee: pass?.value ?? null, kneeStep: pass, failStep: fail, steps, limitNote };
 }
