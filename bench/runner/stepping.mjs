@@ -39,6 +39,10 @@ export function evaluate(step, workload) {
     failures.push({ criterion: 'cpu', text: `CPU ${Math.round(cpu)} % of ${step.pin.serverCores} core(s)` });
   }
   if (workload.criteria) failures.push(...workload.criteria(j));
+  // Like with like: the one profile offered must be the one in use.
+  if (j.srtpProfile && step.srtpName && j.srtpProfile !== step.srtpName) {
+    failures.push({ criterion: 'srtp', text: `SRTP ${j.srtpProfile}, not ${step.srtpName}` });
+  }
   if (step.code !== 0 && failures.length === 0) failures.push({ criterion: 'run', text: `generator exited ${step.code}` });
   return failures;
 }
@@ -84,7 +88,7 @@ export async function runStep(ctx, workload, column, pin, value) {
   const t0 = performance.now();
   const step = {
     workload: workload.id, column: column.id, pin, value, unit: workload.unit,
-    participants: workload.participants(value, stepCtx), startedAt: new Date().toISOString(),
+    participants: workload.participants(value, stepCtx), startedAt: new Date().toISOString(), srtpName: ctx.srtpName,
   };
   let server;
   try {

@@ -117,7 +117,7 @@ export function renderReport(ctx, results) {
       + 'WebSocket API on 127.0.0.1:8188 (plain JSON), `ice_lite = true` (the generator is a controlling ICE agent, as '
       + 'against our ICE-lite server), `debug_level = 3` (warnings), no demo rooms, everything else Debian\'s default '
       + '(no `event_loops`: a thread per handle). Janus runs in the namespace on a veth end holding 127.0.0.5 '
-      + '(`-E jveth0 -i 127.0.0.5`; it gathers no candidates on loopback). The generator creates each room with '
+      + '(`-E jveth0 -i 127.0.0.5`; it gathers no candidates on loopback; `-F` makes it read the plugin and transport files below, whatever `configs_folder` says). The generator creates each room with '
       + '`publishers` = its publisher count, no bitrate cap, no periodic FIR (bench/load/janus_signaling.cpp). '
       + `Files: \`janus-config/\` (and \`changes-from-etc-janus.diff\`). Effective lines:`);
     out.push('');
