@@ -22,7 +22,10 @@ export const WINDOW_END_BEFORE_EXIT_MS = 750;
 export async function runGenerator(gen, pin, args) {
   const full = ['-c', pin.generatorCpus, gen.bin, ...args, '--threads', String(pin.generatorThreads), '--json'];
   const startedAt = performance.now();
-  const r = await runProcess('taskset', full);
+  // Its own limits: warm-up (--join-timeout), window, drain; a minute more means it hangs.
+  const flag = (name, dflt) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
+  const limitMs = (flag('--join-timeout', 15) + flag('--duration', 10) + 60) * 1000;
+  const r = await runProcess('taskset', full, { timeoutMs: limitMs });
   let json = null;
   try {
     json = JSON.parse(r.stdout);

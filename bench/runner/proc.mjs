@@ -21,10 +21,12 @@ export function startProcess(cmd, args, { logFile, env } = {}) {
 }
 
 // Runs a command to its end; stdout and stderr as strings.
-export function runProcess(cmd, args, { onSpawn } = {}) {
+// timeoutMs: killed (SIGKILL) after that long, in case it hangs.
+export function runProcess(cmd, args, { onSpawn, timeoutMs } = {}) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);
+    const timer = timeoutMs ? setTimeout(() => child.kill('SIGKILL'), timeoutMs) : null;
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });
@@ -32,6 +34,7 @@ export function runProcess(cmd, args, { onSpawn } = {}) {
     child.on('error', (e) => { stderr += String(e); });
     if (onSpawn) child.once('spawn', () => onSpawn(child));
     child.on('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
       children.delete(child);
       resolve({ code: code ?? (signal ? 128 : 1), signal, stdout, stderr, exitedAt: performance.now() });
     });
