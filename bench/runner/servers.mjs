@@ -125,7 +125,16 @@ export async function startServer(column, ctx, probe, pin, logFile) {
     [bin, args] = bailanysCommand(column, ctx, probe, pin, dataDir);
   }
   const child = startProcess('taskset', ['-c', pin.serverCpus, bin, ...args], { logFile });
-  await waitPort(port, child);
+  const removeData = () => {
+    if (args.includes('--data-dir')) fs.rmSync(args[args.indexOf('--data-dir') + 1], { recursive: true, force: true });
+  };
+  try {
+    await waitPort(port, child);
+  } catch (e) {
+    await stopProcess(child);
+    removeData();
+    throw e;
+  }
   await sleep(300);
   const idle = readProcess(child.pid);
   const loadArgs = column.kind === 'janus'
@@ -138,7 +147,7 @@ export async function startServer(column, ctx, probe, pin, logFile) {
     idleRssKb: idle?.rssKb ?? 0,
     async stop() {
       await stopProcess(child);
-      if (args.includes('--data-dir')) fs.rmSync(args[args.indexOf('--data-dir') + 1], { recursive: true, force: true });
+      removeData();
     },
   };
 }
