@@ -57,9 +57,13 @@ bool AesGcm128::seal(const Iv& iv, std::span<const std::uint8_t> aad_1,
     return false;
   }
   int tail = 0;  // GCM is a stream mode: nothing is held back
-  return EVP_CipherFinal_ex(context_.get(), nullptr, &tail) == 1 &&
-         EVP_CIPHER_CTX_ctrl(context_.get(), EVP_CTRL_AEAD_GET_TAG, int_size(kTagSize),
-                             tag.data()) == 1;
+  if (EVP_CipherFinal_ex(context_.get(), nullptr, &tail) != 1) return false;
+  // The provider's parameter directly: EVP_CIPHER_CTX_ctrl would build the same array per call.
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, tag.data(), kTagSize),
+      OSSL_PARAM_construct_end(),
+  };
+  return EVP_CIPHER_CTX_get_params(context_.get(), params) == 1;
 }
 
 bool AesGcm128::open(const Iv& iv, std::span<const std::uint8_t> aad_1,
@@ -74,9 +78,12 @@ bool AesGcm128::open(const Iv& iv, std::span<const std::uint8_t> aad_1,
   // OpenSSL takes the expected tag through a non-const pointer; it only reads it.
   std::array<std::uint8_t, kTagSize> expected{};
   std::copy(tag.begin(), tag.end(), expected.begin());
+  const OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, expected.data(), kTagSize),
+      OSSL_PARAM_construct_end(),
+  };
   int tail = 0;
-  return EVP_CIPHER_CTX_ctrl(context_.get(), EVP_CTRL_AEAD_SET_TAG, int_size(kTagSize),
-                             expected.data()) == 1 &&
+  return EVP_CIPHER_CTX_set_params(context_.get(), params) == 1 &&
          EVP_CipherFinal_ex(context_.get(), nullptr, &tail) == 1;
 }
 
