@@ -1,5 +1,7 @@
 // libFuzzer target for rtc/srtp: unprotect of arbitrary bytes never crashes, and any RTP/RTCP
-// packet SrtpSession agrees to protect comes back byte for byte through a fresh receiver.
+// packet SrtpSession agrees to protect comes back byte for byte through a fresh receiver. The
+// sender's and the receivers' backends (OpenSSL, libsrtp) are picked by the input, so the two are
+// also fuzzed against each other.
 #include "rtc/srtp/srtp_session.hpp"
 
 #include <cstddef>
@@ -7,6 +9,7 @@
 #include <vector>
 
 using bailanys::rtc::srtp::kSrtpMaxOverhead;
+using bailanys::rtc::srtp::SrtpBackend;
 using bailanys::rtc::srtp::SrtpProfile;
 using bailanys::rtc::srtp::SrtpSession;
 using bailanys::rtc::srtp::SrtpStatus;
@@ -19,9 +22,10 @@ std::vector<std::uint8_t> key_for(SrtpProfile profile) {
       0x42);
 }
 
-void round_trip(SrtpProfile profile, const std::uint8_t* data, std::size_t size, bool rtcp) {
-  auto sender = SrtpSession::create(profile, key_for(profile), SrtpSession::Direction::Outbound);
-  auto receiver = SrtpSession::create(profile, key_for(profile), SrtpSession::Direction::Inbound);
+void round_trip(SrtpProfile profile, SrtpBackend sending, SrtpBackend receiving, const std::uint8_t* data,
+                std::size_t size, bool rtcp) {
+  auto sender = SrtpSession::create(sending, profile, key_for(profile), SrtpSession::Direction::Outbound);
+  auto receiver = SrtpSession::create(receiving, profile, key_for(profile), SrtpSession::Direction::Inbound);
   if (!sender || !receiver) __builtin_trap();
 
   // Arbitrary bytes as if they were SRTP/SRTCP from the network.
@@ -32,7 +36,7 @@ void round_trip(SrtpProfile profile, const std::uint8_t* data, std::size_t size,
   if (garbage == SrtpStatus::Ok && length > size) __builtin_trap();
 
   // The same bytes as a plain packet: protect, then a fresh receiver must restore them.
-  auto fresh = SrtpSession::create(profile, key_for(profile), SrtpSession::Direction::Inbound);
+  auto fresh = SrtpSession::create(receiving, profile, key_for(profile), SrtpSession::Direction::Inbound);
   std::vector<std::uint8_t> plain(data, data + size);
   buffer.assign(data, data + size);
   buffer.resize(size + kSrtpMaxOverhead);
@@ -51,9 +55,11 @@ void round_trip(SrtpProfile profile, const std::uint8_t* data, std::size_t size,
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0 || size > 4096) return 0;
-  // The first byte picks the profile and RTP vs RTCP; the rest is the packet.
+  // The first byte picks the profile, RTP vs RTCP and the two backends; the rest is the packet.
   const std::uint8_t selector = data[0];
   const SrtpProfile profile = (selector & 1) != 0 ? SrtpProfile::AeadAes128Gcm : SrtpProfile::Aes128CmSha1_80;
-  round_trip(profile, data + 1, size - 1, (selector & 2) != 0);
+  const SrtpBackend sending = (selector & 4) != 0 ? SrtpBackend::LibSrtp : SrtpBackend::OpenSsl;
+  const SrtpBackend receiving = (selector & 8) != 0 ? SrtpBackend::LibSrtp : SrtpBackend::OpenSsl;
+  round_trip(profile, sending, receiving, data + 1, size - 1, (selector & 2) != 0);
   return 0;
 }

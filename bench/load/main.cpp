@@ -6,6 +6,7 @@
 #include "load_options.hpp"
 #include "load_run.hpp"
 #include "report.hpp"
+#include "rtc/srtp/srtp_backend.hpp"
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -65,6 +66,11 @@ int main(int argc, char** argv) {
   app.add_option("--srtp", srtp, "SRTP profiles offered in DTLS: any, gcm (AEAD_AES_128_GCM) or aes-cm (AES_CM_128_HMAC_SHA1_80)")
       ->check(CLI::IsMember({"any", "gcm", "aes-cm"}))
       ->capture_default_str();
+  std::string srtp_backend = bailanys::rtc::srtp::to_string(bailanys::rtc::srtp::kDefaultSrtpBackend);
+  app.add_option("--srtp-backend", srtp_backend,
+                 "the participants' SRTP implementation: openssl or libsrtp (the server picks its own)")
+      ->check(CLI::IsMember({"openssl", "libsrtp"}))
+      ->capture_default_str();
   app.add_option("--join-timeout", o.join_timeout_s, "seconds to wait for every stream to reach every subscriber")
       ->capture_default_str();
   app.add_option("--name", o.name, "display-name prefix of the participants")->capture_default_str();
@@ -78,6 +84,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   o.srtp = srtp == "gcm" ? SrtpChoice::Gcm : srtp == "aes-cm" ? SrtpChoice::AesCm : SrtpChoice::Any;
+  // Every session the participants make uses it; set before any of their threads starts.
+  using bailanys::rtc::srtp::srtp_backend_from_string;
+  bailanys::rtc::srtp::set_default_srtp_backend(
+      srtp_backend_from_string(srtp_backend).value_or(bailanys::rtc::srtp::kDefaultSrtpBackend));
 
   if (const auto problem = options_problem(o); !problem.empty()) {
     std::fprintf(stderr, "bailanys-load: %s\n", problem.c_str());

@@ -2,6 +2,7 @@
 
 #include "net/interfaces.hpp"
 #include "rtc/dtls/dtls_certificate.hpp"
+#include "rtc/srtp/srtp_backend.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -35,6 +36,12 @@ std::uint16_t port_for(std::uint16_t base, int index) {
 }  // namespace
 
 std::unique_ptr<sfu::MediaWorkers> create_media_workers(const config::Config& cfg) {
+  // Every SRTP session the transports make from now on uses this backend (set before any media
+  // thread starts).
+  const auto backend = rtc::srtp::srtp_backend_from_string(cfg.srtp_backend);
+  if (!backend) throw std::runtime_error("unknown --srtp-backend '" + cfg.srtp_backend + "'");
+  rtc::srtp::set_default_srtp_backend(*backend);
+  spdlog::info("SRTP backend: {}", rtc::srtp::to_string(*backend));
   // One certificate for the process: its fingerprint goes into every answer (RFC 8827 §6.5).
   const auto certificate = rtc::dtls::DtlsCertificate::generate();
   const auto ips = announce_ips(cfg);

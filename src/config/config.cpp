@@ -128,6 +128,12 @@ Command parse_command_line(int argc, char** argv) {
                     "address when it is 0.0.0.0)")
       ->envname("BAILANYS_RTC_ANNOUNCE_IPS")
       ->delimiter(',');
+  serve->add_option("--srtp-backend", cfg.srtp_backend,
+                    "SRTP implementation: openssl (ours on OpenSSL EVP, faster) or libsrtp "
+                    "(Debian's libsrtp2, as Janus uses); both interoperate")
+      ->envname("BAILANYS_SRTP_BACKEND")
+      ->check(CLI::IsMember({"openssl", "libsrtp"}))
+      ->capture_default_str();
 
   try {
     app.parse(argc, argv);

@@ -30,6 +30,7 @@ struct Config {
   std::uint16_t rtc_tcp_port = 40000;
   bool rtc_tcp = true;                    // offer ICE-TCP candidates (RFC 6544)
   std::vector<std::string> rtc_announce_ips;  // addresses put in candidates (servers behind NAT)
+  std::string srtp_backend = "openssl";  // openssl (ours, on OpenSSL EVP) or libsrtp (libsrtp2)
 
   [[nodiscard]] bool tls() const { return !tls_cert.empty(); }
   [[nodiscard]] std::string effective_db_url() const;

@@ -104,6 +104,25 @@ describe('load generator smoke run (bailanys-load)', { timeout: 180_000 }, () =>
     assert.ok(r.maxGapMs < 500, `longest video gap ${r.maxGapMs} ms; ${brief}`);
   });
 
+  it("libsrtp participants against the server's default OpenSSL SRTP, both profiles: every packet delivered",
+    { timeout: 90_000 }, async () => {
+      // The generator's sessions on libsrtp2, the server's on its own OpenSSL implementation: the
+      // two backends interoperate over real DTLS-SRTP keys, for AES-GCM and AES-CM + HMAC-SHA1.
+      for (const srtp of ['gcm', 'aes-cm']) {
+        const run = await runLoad(['--url', server.origin, '--participants', '3', '--duration', '2',
+          '--video-kbps', '200', '--srtp', srtp, '--srtp-backend', 'libsrtp', '--json']);
+        const where = `${srtp}: exit ${run.code ?? run.signal}\nstderr: ${run.stderr}\nstdout: ${run.stdout.slice(0, 3000)}`;
+        assert.equal(run.code, 0, where);
+        const r = JSON.parse(run.stdout);
+        const brief = JSON.stringify({ srtp, warm: r.warm, received: r.received, errors: r.errors });
+        assert.deepEqual(r.errors, [], brief);
+        assert.equal(r.warm, 3, brief);
+        assert.equal(r.received.srtpErrors, 0, brief);
+        assert.ok(r.received.deliveredRatio >= 0.99, `delivered ratio ${r.received.deliveredRatio}; ${brief}`);
+        assert.equal(r.srtpProfile, srtp === 'gcm' ? 'AEAD_AES_128_GCM' : 'AES_CM_128_HMAC_SHA1_80', brief);
+      }
+    });
+
   it('exits with 1 and says why when the room does not exist', async () => {
     const run = await runLoad(['--url', server.origin, '--room', 'bcd-fghj-kmn', '--duration', '1', '--json'],
       { timeoutMs: 20_000 });

@@ -55,6 +55,18 @@ TEST(Config, BadValuesAreUsageErrors) {
   EXPECT_NE(std::get<ExitCommand>(parse({"serve", "--tls-cert", "/nonexistent.pem"})).exit_code, 0);
 }
 
+TEST(Config, SrtpBackendDefaultsToOpenSslAndTakesFlagOrEnvironment) {
+  EXPECT_EQ(std::get<ServeCommand>(parse({"serve"})).config.srtp_backend, "openssl");
+  EXPECT_EQ(
+      std::get<ServeCommand>(parse({"serve", "--srtp-backend", "libsrtp"})).config.srtp_backend,
+      "libsrtp");
+  ::setenv("BAILANYS_SRTP_BACKEND", "libsrtp", 1);
+  const auto from_env = parse({"serve"});
+  ::unsetenv("BAILANYS_SRTP_BACKEND");
+  EXPECT_EQ(std::get<ServeCommand>(from_env).config.srtp_backend, "libsrtp");
+  EXPECT_NE(std::get<ExitCommand>(parse({"serve", "--srtp-backend", "nss"})).exit_code, 0);
+}
+
 TEST(Config, HelpExitsWithZero) {
   EXPECT_EQ(std::get<ExitCommand>(parse({"--help"})).exit_code, 0);
   EXPECT_EQ(std::get<ExitCommand>(parse({"serve", "--help"})).exit_code, 0);

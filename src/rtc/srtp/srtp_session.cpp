@@ -1,12 +1,7 @@
 #include "rtc/srtp/srtp_session.hpp"
 
-#include "rtc/srtp/libsrtp_library.hpp"
-
-#include <sodium.h>
-#include <srtp2/srtp.h>
-
-#include <algorithm>
-#include <array>
+#include "rtc/srtp/libsrtp_session.hpp"
+#include "rtc/srtp/openssl_srtp_session.hpp"
 
 namespace bailanys::rtc::srtp {
 
@@ -14,45 +9,12 @@ namespace {
 
 constexpr std::size_t kRtpHeaderSize = 12;  // RFC 3550 §5.1 fixed header
 constexpr std::size_t kRtcpHeaderSize = 8;  // RFC 3550 §6.4.1: first word + sender SSRC
-constexpr std::size_t kRtpTrailerRoom = SRTP_MAX_TRAILER_LEN;
-constexpr std::size_t kRtcpTrailerRoom = SRTP_MAX_TRAILER_LEN + 4;
-static_assert(kSrtpMaxOverhead >= kRtpTrailerRoom && kSrtpMaxOverhead >= kRtcpTrailerRoom,
-              "kSrtpMaxOverhead must cover what libsrtp may write");
-// Nothing bigger arrives in a UDP datagram; also keeps the conversion to libsrtp's int safe.
+// Nothing bigger arrives in a UDP datagram; also keeps lengths inside the C libraries' int.
 constexpr std::size_t kMaxPacketSize = 65536;
-// Video bursts reorder well beyond libsrtp's default window of 128 (RFC 3711 §3.3.2 allows any).
-constexpr unsigned long kReplayWindow = 1024;
-
-SrtpStatus status_from_libsrtp(srtp_err_status_t status) {
-  switch (status) {
-    case srtp_err_status_ok:
-      return SrtpStatus::Ok;
-    case srtp_err_status_replay_fail:
-      return SrtpStatus::ReplayDuplicate;
-    case srtp_err_status_replay_old:
-    case srtp_err_status_pkt_idx_old:
-      return SrtpStatus::ReplayOld;
-    case srtp_err_status_auth_fail:
-      return SrtpStatus::AuthFailed;
-    case srtp_err_status_bad_param:
-    case srtp_err_status_parse_err:
-    case srtp_err_status_bad_mki:
-      return SrtpStatus::BadPacket;
-    default:
-      return SrtpStatus::Failed;
-  }
-}
-
-void set_crypto_policy(SrtpProfile profile, srtp_crypto_policy_t& policy) {
-  switch (profile) {
-    case SrtpProfile::AeadAes128Gcm:
-      srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy);
-      break;
-    case SrtpProfile::Aes128CmSha1_80:
-      srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&policy);
-      break;
-  }
-}
+// What libsrtp may write past an RTP packet (SRTP_MAX_TRAILER_LEN); RTCP adds the E+index word.
+constexpr std::size_t kRtpTrailerRoom = 144;
+constexpr std::size_t kRtcpTrailerRoom = kRtpTrailerRoom + 4;
+static_assert(kSrtpMaxOverhead >= kRtcpTrailerRoom);
 
 }  // namespace
 
@@ -79,87 +41,52 @@ const char* to_string(SrtpStatus status) {
 std::unique_ptr<SrtpSession> SrtpSession::create(SrtpProfile profile,
                                                  std::span<const std::uint8_t> key_and_salt,
                                                  Direction direction) {
-  if (key_and_salt.size() != srtp_key_length(profile) + srtp_salt_length(profile)) return nullptr;
-  if (!ensure_libsrtp_initialized()) return nullptr;
-
-  // libsrtp takes the key through a non-const pointer; it only reads it to derive the session
-  // keys in srtp_create, so a wiped local copy is enough.
-  std::array<unsigned char, SRTP_MAX_KEY_LEN> key{};
-  std::copy(key_and_salt.begin(), key_and_salt.end(), key.begin());
-
-  srtp_policy_t policy{};
-  set_crypto_policy(profile, policy.rtp);
-  set_crypto_policy(profile, policy.rtcp);
-  policy.key = key.data();
-  policy.ssrc.type = direction == Direction::Inbound ? ssrc_any_inbound : ssrc_any_outbound;
-  policy.window_size = kReplayWindow;
-  // An SFU resends the very same protected bytes for NACK (RFC 4585), which libsrtp would
-  // otherwise refuse as a replay on the sending side.
-  policy.allow_repeat_tx = direction == Direction::Outbound ? 1 : 0;
-  policy.next = nullptr;
-
-  srtp_t context = nullptr;
-  const srtp_err_status_t status = srtp_create(&context, &policy);
-  sodium_memzero(key.data(), key.size());
-  if (status != srtp_err_status_ok) {
-    if (context != nullptr) srtp_dealloc(context);
-    return nullptr;
-  }
-  return std::unique_ptr<SrtpSession>(new SrtpSession(context, profile, direction));
+  return create(default_srtp_backend(), profile, key_and_salt, direction);
 }
 
-SrtpSession::SrtpSession(srtp_ctx_t_* context, SrtpProfile profile, Direction direction)
-    : context_(context), profile_(profile), direction_(direction) {}
-
-SrtpSession::~SrtpSession() { srtp_dealloc(context_); }
+std::unique_ptr<SrtpSession> SrtpSession::create(SrtpBackend backend, SrtpProfile profile,
+                                                 std::span<const std::uint8_t> key_and_salt,
+                                                 Direction direction) {
+  if (key_and_salt.size() != srtp_key_length(profile) + srtp_salt_length(profile)) return nullptr;
+  switch (backend) {
+    case SrtpBackend::OpenSsl:
+      return OpenSslSrtpSession::create(profile, key_and_salt, direction);
+    case SrtpBackend::LibSrtp:
+      return LibSrtpSession::create(profile, key_and_salt, direction);
+  }
+  return nullptr;
+}
 
 SrtpStatus SrtpSession::protect_rtp(std::span<std::uint8_t> buffer, std::size_t& size) {
-  return run(Operation::ProtectRtp, buffer, size);
+  return check_and_run(Operation::ProtectRtp, buffer, size);
 }
 SrtpStatus SrtpSession::unprotect_rtp(std::span<std::uint8_t> buffer, std::size_t& size) {
-  return run(Operation::UnprotectRtp, buffer, size);
+  return check_and_run(Operation::UnprotectRtp, buffer, size);
 }
 SrtpStatus SrtpSession::protect_rtcp(std::span<std::uint8_t> buffer, std::size_t& size) {
-  return run(Operation::ProtectRtcp, buffer, size);
+  return check_and_run(Operation::ProtectRtcp, buffer, size);
 }
 SrtpStatus SrtpSession::unprotect_rtcp(std::span<std::uint8_t> buffer, std::size_t& size) {
-  return run(Operation::UnprotectRtcp, buffer, size);
+  return check_and_run(Operation::UnprotectRtcp, buffer, size);
 }
 
-SrtpStatus SrtpSession::run(Operation operation, std::span<std::uint8_t> buffer,
-                            std::size_t& size) {
+SrtpStatus SrtpSession::check_and_run(Operation operation, std::span<std::uint8_t> buffer,
+                                      std::size_t& size) {
   const bool rtcp = operation == Operation::ProtectRtcp || operation == Operation::UnprotectRtcp;
   const bool protect = operation == Operation::ProtectRtp || operation == Operation::ProtectRtcp;
   if (protect != (direction_ == Direction::Outbound)) return SrtpStatus::Failed;
   if (size > buffer.size() || size > kMaxPacketSize) return SrtpStatus::BadPacket;
-  // libsrtp trusts the caller for the fixed header; check it here, including RTP version 2.
   if (size < (rtcp ? kRtcpHeaderSize : kRtpHeaderSize) || (buffer[0] >> 6) != 2) {
     return SrtpStatus::BadPacket;
   }
   if (protect && buffer.size() - size < (rtcp ? kRtcpTrailerRoom : kRtpTrailerRoom)) {
     return SrtpStatus::NoRoom;
   }
-
-  int length = static_cast<int>(size);
-  void* packet = buffer.data();
-  srtp_err_status_t status = srtp_err_status_fail;
-  switch (operation) {
-    case Operation::ProtectRtp:
-      status = srtp_protect(context_, packet, &length);
-      break;
-    case Operation::UnprotectRtp:
-      status = srtp_unprotect(context_, packet, &length);
-      break;
-    case Operation::ProtectRtcp:
-      status = srtp_protect_rtcp(context_, packet, &length);
-      break;
-    case Operation::UnprotectRtcp:
-      status = srtp_unprotect_rtcp(context_, packet, &length);
-      break;
-  }
-  if (status != srtp_err_status_ok) return status_from_libsrtp(status);
-  if (length < 0 || static_cast<std::size_t>(length) > buffer.size()) return SrtpStatus::Failed;
-  size = static_cast<std::size_t>(length);
+  std::size_t new_size = size;
+  const SrtpStatus status = run(operation, buffer, new_size);
+  if (status != SrtpStatus::Ok) return status;
+  if (new_size > buffer.size()) return SrtpStatus::Failed;
+  size = new_size;
   return SrtpStatus::Ok;
 }
 

@@ -4,14 +4,15 @@
 // Appendix B.2 (AES-CM) give *session* keys, and B.3 gives the session keys derived from a
 // master key. libsrtp's public API only takes a master key and runs the RFC 3711 KDF itself,
 // without exposing the session keys or a way to pass them in. So none of these vectors reaches
-// libsrtp directly. Instead:
+// libsrtp directly (the OpenSSL backend takes them directly: openssl_srtp_vectors_test.cpp).
+// Instead:
 //   1. an independent reference built from OpenSSL EVP primitives (srtp_reference.hpp) is checked
 //      against every RFC vector (KDF B.3, AES-CM B.2, AES-GCM §16.1.1 and §17.1.1);
-//   2. libsrtp, through SrtpSession with a master key, must produce byte for byte what the
+//   2. both backends, through SrtpSession with a master key, must produce byte for byte what the
 //      reference produces for that master key, for RTP and RTCP in both profiles, and accept
 //      what the reference protects;
 //   3. libsrtp's own published AES_CM_128_HMAC_SHA1_80 packet (master key = the RFC 3711 B.3 key)
-//      is reproduced by both.
+//      is reproduced by the reference and by both backends.
 #include "rtc/srtp/srtp_session.hpp"
 #include "srtp_reference.hpp"
 #include "srtp_test_packets.hpp"
@@ -48,11 +49,11 @@ Bytes protect_with(SrtpSession& session, const Bytes& packet, bool rtcp) {
   return buffer;
 }
 
-std::unique_ptr<SrtpSession> session_for(SrtpProfile profile, const Bytes& key, const Bytes& salt,
-                                         SrtpSession::Direction direction) {
+std::unique_ptr<SrtpSession> session_for(SrtpBackend backend, SrtpProfile profile, const Bytes& key,
+                                         const Bytes& salt, SrtpSession::Direction direction) {
   Bytes key_and_salt = key;
   key_and_salt.insert(key_and_salt.end(), salt.begin(), salt.end());
-  auto session = SrtpSession::create(profile, key_and_salt, direction);
+  auto session = SrtpSession::create(backend, profile, key_and_salt, direction);
   EXPECT_NE(session, nullptr);
   return session;
 }
@@ -109,16 +110,19 @@ TEST(SrtpKnownAnswer, LibsrtpAesCmPacketIsReproducedByBoth) {
   const Bytes expected = from_hex(
       "800f1234 decafbad cafebabe 4e55dc4c e79978d8 8ca4d215 949d2402 b78d6acc 99ea179b 8dbb");
 
-  auto sender = session_for(SrtpProfile::Aes128CmSha1_80, kB3MasterKey, kB3MasterSalt,
-                            SrtpSession::Direction::Outbound);
-  ASSERT_NE(sender, nullptr);
-  EXPECT_EQ(protect_with(*sender, plain, false), expected);
+  for (const SrtpBackend backend : {SrtpBackend::OpenSsl, SrtpBackend::LibSrtp}) {
+    auto sender = session_for(backend, SrtpProfile::Aes128CmSha1_80, kB3MasterKey, kB3MasterSalt,
+                              SrtpSession::Direction::Outbound);
+    ASSERT_NE(sender, nullptr);
+    EXPECT_EQ(protect_with(*sender, plain, false), expected) << to_string(backend);
+  }
 
   const auto keys = reference::derive_session_keys(false, kB3MasterKey, kB3MasterSalt, false);
   EXPECT_EQ(reference::protect_rtp_cm(keys, plain, 0), expected);
 }
 
 struct ProfileCase {
+  SrtpBackend backend;
   SrtpProfile profile;
   const char* name;
 };
@@ -132,7 +136,7 @@ class SrtpMatchesReference : public ::testing::TestWithParam<ProfileCase> {
 };
 
 TEST_P(SrtpMatchesReference, RtpIsByteForByteTheSame) {
-  auto sender = session_for(GetParam().profile, kB3MasterKey, master_salt(),
+  auto sender = session_for(GetParam().backend, GetParam().profile, kB3MasterKey, master_salt(),
                             SrtpSession::Direction::Outbound);
   ASSERT_NE(sender, nullptr);
   const auto keys = reference::derive_session_keys(gcm(), kB3MasterKey, master_salt(), false);
@@ -154,7 +158,7 @@ TEST_P(SrtpMatchesReference, RtpIsByteForByteTheSame) {
 }
 
 TEST_P(SrtpMatchesReference, RtcpIsByteForByteTheSame) {
-  auto sender = session_for(GetParam().profile, kB3MasterKey, master_salt(),
+  auto sender = session_for(GetParam().backend, GetParam().profile, kB3MasterKey, master_salt(),
                             SrtpSession::Direction::Outbound);
   ASSERT_NE(sender, nullptr);
   const auto keys = reference::derive_session_keys(gcm(), kB3MasterKey, master_salt(), true);
@@ -168,16 +172,16 @@ TEST_P(SrtpMatchesReference, RtcpIsByteForByteTheSame) {
     const std::uint32_t e_and_index = reference::ssrc_at(actual, at);
     ASSERT_NE(e_and_index & 0x80000000u, 0u);
     const std::uint32_t index = e_and_index & 0x7fffffffu;
-    EXPECT_EQ(index, static_cast<std::uint32_t>(i + 1));  // libsrtp starts at 1
+    EXPECT_EQ(index, static_cast<std::uint32_t>(i + 1));  // both start at 1, as libsrtp does
     const Bytes expected = gcm() ? reference::protect_rtcp_gcm(keys, plain, index)
                                  : reference::protect_rtcp_cm(keys, plain, index);
     EXPECT_EQ(actual, expected);
   }
 }
 
-TEST_P(SrtpMatchesReference, LibsrtpAcceptsWhatTheReferenceProtects) {
-  auto receiver =
-      session_for(GetParam().profile, kB3MasterKey, master_salt(), SrtpSession::Direction::Inbound);
+TEST_P(SrtpMatchesReference, AcceptsWhatTheReferenceProtects) {
+  auto receiver = session_for(GetParam().backend, GetParam().profile, kB3MasterKey, master_salt(),
+                              SrtpSession::Direction::Inbound);
   ASSERT_NE(receiver, nullptr);
   const auto rtp_keys = reference::derive_session_keys(gcm(), kB3MasterKey, master_salt(), false);
   const auto rtcp_keys = reference::derive_session_keys(gcm(), kB3MasterKey, master_salt(), true);
@@ -199,10 +203,13 @@ TEST_P(SrtpMatchesReference, LibsrtpAcceptsWhatTheReferenceProtects) {
   EXPECT_EQ(buffer, rtcp);
 }
 
-INSTANTIATE_TEST_SUITE_P(Profiles, SrtpMatchesReference,
-                         ::testing::Values(ProfileCase{SrtpProfile::AeadAes128Gcm, "Gcm"},
-                                           ProfileCase{SrtpProfile::Aes128CmSha1_80, "Cm"}),
-                         [](const auto& param_info) { return std::string(param_info.param.name); });
+INSTANTIATE_TEST_SUITE_P(
+    BackendsAndProfiles, SrtpMatchesReference,
+    ::testing::Values(ProfileCase{SrtpBackend::OpenSsl, SrtpProfile::AeadAes128Gcm, "OpenSslGcm"},
+                      ProfileCase{SrtpBackend::OpenSsl, SrtpProfile::Aes128CmSha1_80, "OpenSslCm"},
+                      ProfileCase{SrtpBackend::LibSrtp, SrtpProfile::AeadAes128Gcm, "LibSrtpGcm"},
+                      ProfileCase{SrtpBackend::LibSrtp, SrtpProfile::Aes128CmSha1_80, "LibSrtpCm"}),
+    [](const auto& param_info) { return std::string(param_info.param.name); });
 
 }  // namespace
 }  // namespace bailanys::rtc::srtp

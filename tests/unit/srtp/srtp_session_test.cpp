@@ -34,17 +34,30 @@ struct Packet {
   }
 };
 
-class SrtpSessionTest : public ::testing::TestWithParam<SrtpProfile> {
+// Every test runs on both backends and both profiles.
+struct SessionCase {
+  SrtpBackend backend;
+  SrtpProfile profile;
+};
+
+class SrtpSessionTest : public ::testing::TestWithParam<SessionCase> {
  protected:
   void SetUp() override {
-    sender_ = SrtpSession::create(GetParam(), key_material(GetParam(), 1), Direction::Outbound);
-    receiver_ = SrtpSession::create(GetParam(), key_material(GetParam(), 1), Direction::Inbound);
+    sender_ = make(Direction::Outbound);
+    receiver_ = make(Direction::Inbound);
     ASSERT_NE(sender_, nullptr);
     ASSERT_NE(receiver_, nullptr);
+    EXPECT_EQ(sender_->backend(), GetParam().backend);
   }
 
+  [[nodiscard]] SrtpProfile profile() const { return GetParam().profile; }
+  [[nodiscard]] std::unique_ptr<SrtpSession> make(Direction direction,
+                                                  std::uint8_t seed = 1) const {
+    return SrtpSession::create(GetParam().backend, profile(), key_material(profile(), seed),
+                               direction);
+  }
   [[nodiscard]] std::size_t tag_size() const {
-    return GetParam() == SrtpProfile::AeadAes128Gcm ? 16 : 10;
+    return profile() == SrtpProfile::AeadAes128Gcm ? 16 : 10;
   }
 
   Packet protected_rtp(std::uint16_t sequence, std::uint32_t ssrc = 0x11223344) {
@@ -107,8 +120,7 @@ TEST_P(SrtpSessionTest, TamperedRtpFailsAuthentication) {
   for (const std::size_t at :
        {std::size_t{1}, std::size_t{3}, std::size_t{8}, std::size_t{12}, original.size - 1}) {
     // A fresh receiver each time: a failed check must not have consumed the index either way.
-    auto receiver =
-        SrtpSession::create(GetParam(), key_material(GetParam(), 1), Direction::Inbound);
+    auto receiver = make(Direction::Inbound);
     Packet packet = original;
     packet.buffer[at] ^= 0x01;
     EXPECT_EQ(receiver->unprotect_rtp(packet.buffer, packet.size), SrtpStatus::AuthFailed)
@@ -162,7 +174,7 @@ TEST_P(SrtpSessionTest, SameRtpPacketMayBeProtectedAgainForRetransmission) {
 }
 
 TEST_P(SrtpSessionTest, WrongKeyFailsAuthentication) {
-  auto stranger = SrtpSession::create(GetParam(), key_material(GetParam(), 2), Direction::Inbound);
+  auto stranger = make(Direction::Inbound, 2);
   ASSERT_NE(stranger, nullptr);
   Packet rtp = protected_rtp(5);
   EXPECT_EQ(stranger->unprotect_rtp(rtp.buffer, rtp.size), SrtpStatus::AuthFailed);
@@ -282,32 +294,64 @@ TEST_P(SrtpSessionTest, RandomGarbageIsRefused) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Profiles, SrtpSessionTest,
-                         ::testing::Values(SrtpProfile::AeadAes128Gcm,
-                                           SrtpProfile::Aes128CmSha1_80),
-                         [](const auto& param_info) {
-                           return param_info.param == SrtpProfile::AeadAes128Gcm
-                                      ? std::string("Gcm")
-                                      : std::string("Cm");
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    BackendsAndProfiles, SrtpSessionTest,
+    ::testing::Values(SessionCase{SrtpBackend::OpenSsl, SrtpProfile::AeadAes128Gcm},
+                      SessionCase{SrtpBackend::OpenSsl, SrtpProfile::Aes128CmSha1_80},
+                      SessionCase{SrtpBackend::LibSrtp, SrtpProfile::AeadAes128Gcm},
+                      SessionCase{SrtpBackend::LibSrtp, SrtpProfile::Aes128CmSha1_80}),
+    [](const auto& param_info) {
+      return std::string(param_info.param.backend == SrtpBackend::OpenSsl ? "OpenSsl" : "LibSrtp") +
+             (param_info.param.profile == SrtpProfile::AeadAes128Gcm ? "Gcm" : "Cm");
+    });
 
 TEST(SrtpSessionCreate, RefusesKeyMaterialOfTheWrongLength) {
-  for (const SrtpProfile profile : {SrtpProfile::AeadAes128Gcm, SrtpProfile::Aes128CmSha1_80}) {
-    const std::size_t right = srtp_key_length(profile) + srtp_salt_length(profile);
-    for (const std::size_t size :
-         {std::size_t{0}, std::size_t{16}, right - 1, right + 1, std::size_t{60}}) {
-      EXPECT_EQ(SrtpSession::create(profile, Bytes(size, 1), Direction::Inbound), nullptr) << size;
+  for (const SrtpBackend backend : {SrtpBackend::OpenSsl, SrtpBackend::LibSrtp}) {
+    for (const SrtpProfile profile : {SrtpProfile::AeadAes128Gcm, SrtpProfile::Aes128CmSha1_80}) {
+      const std::size_t right = srtp_key_length(profile) + srtp_salt_length(profile);
+      for (const std::size_t size :
+           {std::size_t{0}, std::size_t{16}, right - 1, right + 1, std::size_t{60}}) {
+        EXPECT_EQ(SrtpSession::create(backend, profile, Bytes(size, 1), Direction::Inbound),
+                  nullptr)
+            << size;
+      }
+      EXPECT_NE(SrtpSession::create(backend, profile, Bytes(right, 1), Direction::Outbound),
+                nullptr);
     }
-    EXPECT_NE(SrtpSession::create(profile, Bytes(right, 1), Direction::Outbound), nullptr);
   }
 }
 
 TEST(SrtpSessionCreate, ProfilesDoNotInteroperate) {
-  auto gcm = SrtpSession::create(SrtpProfile::AeadAes128Gcm, Bytes(28, 3), Direction::Outbound);
-  auto cm = SrtpSession::create(SrtpProfile::Aes128CmSha1_80, Bytes(30, 3), Direction::Inbound);
-  Packet packet(make_rtp(1, 1));
-  ASSERT_EQ(gcm->protect_rtp(packet.buffer, packet.size), SrtpStatus::Ok);
-  EXPECT_EQ(cm->unprotect_rtp(packet.buffer, packet.size), SrtpStatus::AuthFailed);
+  for (const SrtpBackend backend : {SrtpBackend::OpenSsl, SrtpBackend::LibSrtp}) {
+    auto gcm =
+        SrtpSession::create(backend, SrtpProfile::AeadAes128Gcm, Bytes(28, 3), Direction::Outbound);
+    auto cm = SrtpSession::create(backend, SrtpProfile::Aes128CmSha1_80, Bytes(30, 3),
+                                  Direction::Inbound);
+    Packet packet(make_rtp(1, 1));
+    ASSERT_EQ(gcm->protect_rtp(packet.buffer, packet.size), SrtpStatus::Ok);
+    EXPECT_EQ(cm->unprotect_rtp(packet.buffer, packet.size), SrtpStatus::AuthFailed);
+  }
+}
+
+TEST(SrtpSessionCreate, DefaultBackendIsOpenSslAndCanBeChanged) {
+  EXPECT_EQ(kDefaultSrtpBackend, SrtpBackend::OpenSsl);
+  EXPECT_EQ(default_srtp_backend(), kDefaultSrtpBackend);
+  const Bytes key(28, 3);
+  EXPECT_EQ(SrtpSession::create(SrtpProfile::AeadAes128Gcm, key, Direction::Outbound)->backend(),
+            SrtpBackend::OpenSsl);
+  set_default_srtp_backend(SrtpBackend::LibSrtp);
+  EXPECT_EQ(SrtpSession::create(SrtpProfile::AeadAes128Gcm, key, Direction::Outbound)->backend(),
+            SrtpBackend::LibSrtp);
+  set_default_srtp_backend(kDefaultSrtpBackend);
+}
+
+TEST(SrtpBackendTest, NamesRoundTrip) {
+  EXPECT_STREQ(to_string(SrtpBackend::OpenSsl), "openssl");
+  EXPECT_STREQ(to_string(SrtpBackend::LibSrtp), "libsrtp");
+  EXPECT_EQ(srtp_backend_from_string("openssl"), SrtpBackend::OpenSsl);
+  EXPECT_EQ(srtp_backend_from_string("libsrtp"), SrtpBackend::LibSrtp);
+  EXPECT_EQ(srtp_backend_from_string("nss"), std::nullopt);
+  EXPECT_EQ(srtp_backend_from_string(""), std::nullopt);
 }
 
 TEST(SrtpProfileTest, SizesNamesAndIds) {
