@@ -21,18 +21,19 @@ struct Destinations {
     for (std::size_t i = 0; i < n; ++i) {
       const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
       const int tiny = 1;
-      ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &tiny, sizeof tiny);
       sockaddr_in a{};
       a.sin_family = AF_INET;
       a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
       sockaddr_storage bound{};
       socklen_t len = sizeof bound;
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &len);
+      ok = ok && fd >= 0 && ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &tiny, sizeof tiny) == 0 &&
+           ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+           ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &len) == 0;
       receivers.push_back(fd);
       addresses.push_back(bound);
     }
     sender = ::socket(AF_INET, SOCK_DGRAM, 0);
+    ok = ok && sender >= 0;
   }
   ~Destinations() {
     for (const int fd : receivers) ::close(fd);
@@ -44,6 +45,7 @@ struct Destinations {
   std::vector<int> receivers;
   std::vector<sockaddr_storage> addresses;
   int sender = -1;
+  bool ok = true;
 };
 
 // Arguments: destinations, 0 = sendto per datagram, 1 = SendBatch (sendmmsg).
@@ -51,6 +53,10 @@ void BM_Egress(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   const bool batched = state.range(1) != 0;
   Destinations d(n);
+  if (!d.ok) {
+    state.SkipWithError("cannot open the loopback sockets");
+    return;
+  }
   const std::vector<std::uint8_t> datagram(1200, 0x5A);
   bailanys::net::SendBatch batch;
   for (auto _ : state) {
