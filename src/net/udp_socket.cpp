@@ -1,6 +1,7 @@
 #include "net/udp_socket.hpp"
 
 #include "net/media_loop.hpp"
+#include "net/send_batch.hpp"
 #include "net/sockaddr_convert.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -27,7 +28,29 @@ struct UdpSocket::Impl {
   Handler handler;
   UdpCounters counters;
   alignas(16) std::array<std::uint8_t, kBufferSize> buffer{};
+  SendBatch batch;
+  int holds = 0;
   bool closed = false;
+
+  void flush() {
+    if (batch.empty()) return;
+    const SendBatchResult r = batch.flush(socket.native_handle());
+    counters.sent += r.sent;
+    counters.send_dropped += r.dropped;
+    counters.send_calls += r.calls;
+  }
+
+  void send_now(std::span<const std::uint8_t> datagram, const sockaddr_storage& dest,
+                socklen_t len) {
+    ++counters.send_calls;
+    const ssize_t n = ::sendto(socket.native_handle(), datagram.data(), datagram.size(),
+                               MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&dest), len);
+    if (n < 0) {
+      ++counters.send_dropped;
+      return;
+    }
+    ++counters.sent;
+  }
 
   void wait() {
     socket.async_wait(boost::asio::ip::udp::socket::wait_read,
@@ -39,6 +62,13 @@ struct UdpSocket::Impl {
   }
 
   void drain() {
+    // Everything the handlers send while this drain runs goes out in batches.
+    ++holds;
+    drain_batch();
+    if (--holds == 0 && !closed) flush();
+  }
+
+  void drain_batch() {
     const int fd = socket.native_handle();
     for (int i = 0; i < kBatch; ++i) {
       sockaddr_storage from{};
@@ -79,6 +109,7 @@ void UdpSocket::start() { impl_->wait(); }
 
 void UdpSocket::close() {
   if (impl_->closed) return;
+  impl_->flush();
   impl_->closed = true;
   boost::system::error_code ignored;
   impl_->socket.close(ignored);
@@ -88,13 +119,25 @@ void UdpSocket::send(std::span<const std::uint8_t> datagram, const SocketAddress
   if (impl_->closed) return;
   sockaddr_storage dest{};
   const socklen_t len = to_sockaddr(to, dest);
-  const ssize_t n = ::sendto(impl_->socket.native_handle(), datagram.data(), datagram.size(),
-                             MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&dest), len);
-  if (n < 0) {
-    ++impl_->counters.send_dropped;
-    return;
+  if (impl_->holds == 0) {
+    impl_->send_now(datagram, dest, len);
+  } else if (impl_->batch.add(datagram, dest, len)) {
+    if (impl_->batch.full()) impl_->flush();
+  } else {
+    // Larger than a batch slot: after what is queued, to keep the order.
+    impl_->flush();
+    impl_->send_now(datagram, dest, len);
   }
-  ++impl_->counters.sent;
+}
+
+void UdpSocket::flush() {
+  if (!impl_->closed) impl_->flush();
+}
+
+UdpSocket::Hold::Hold(UdpSocket& socket) : socket_(socket) { ++socket_.impl_->holds; }
+
+UdpSocket::Hold::~Hold() {
+  if (--socket_.impl_->holds == 0) socket_.flush();
 }
 
 SocketAddress UdpSocket::local_address() const {

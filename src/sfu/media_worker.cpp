@@ -39,6 +39,8 @@ MediaWorker::MediaWorker(MediaWorkerOptions options,
     net::TcpFramedServer::Handlers handlers;
     handlers.on_frame = [this](std::uint64_t id, std::span<std::uint8_t> buffer, std::size_t size,
                                const SocketAddress& from) {
+      // A publisher on ICE-TCP fans out to subscribers on UDP: one batch per frame.
+      const net::UdpSocket::Hold hold(*udp_);
       demux_.on_tcp_frame(id, buffer, size, from, steady_now_ms());
       // A connection whose first frame is not a valid ICE check is not ours (RFC 6544 §7.2).
       if (!demux_.tcp_bound(id)) tcp_->close_connection(id);
@@ -54,8 +56,13 @@ MediaWorker::~MediaWorker() { stop(); }
 void MediaWorker::start() {
   udp_->start();
   if (tcp_) tcp_->start();
-  loop_.every(kTickPeriod, [this] { tick(); });
+  // Timers send too (RTCP, keyframe requests, probes and retransmissions): batched as well.
+  loop_.every(kTickPeriod, [this] {
+    const net::UdpSocket::Hold hold(*udp_);
+    tick();
+  });
   loop_.every(kPacePeriod, [this] {
+    const net::UdpSocket::Hold hold(*udp_);
     const TimeMs now = steady_now_ms();
     for (auto& [id, room] : rooms_) room->on_pace(now);
   });

@@ -1,6 +1,6 @@
 // The last packets sent on one outgoing stream, kept for NACK (RFC 4585 §6.2.1). Fixed slots
-// indexed by sequence number: storing and finding are O(1) and, once the slots have grown to
-// their largest packet, allocation-free. Packets are kept unencrypted so a retransmission is
+// indexed by sequence number: storing and finding are O(1), and each slot allocates once (with
+// headroom for the stream's larger packets), the first time it is used. Packets are kept unencrypted so a retransmission is
 // protected again like any packet.
 #pragma once
 
