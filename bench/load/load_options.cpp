@@ -74,6 +74,14 @@ std::string options_problem(const LoadOptions& o) {
   }
   if (o.loss_percent < 0 || o.loss_percent >= 100) return "--loss must be within 0..99";
   if (o.name.empty() || o.name.size() > 40) return "--name must be 1-40 characters";
+  if (o.participants > 8000)
+    return "--participants must be at most 8000 (the probe's publisher field)";
+  if (o.simulcast && o.audio_only) return "--simulcast needs video: it cannot go with --audio-only";
+  if (o.switch_layers && !o.simulcast)
+    return "--switch-layers needs --simulcast: there are no layers to switch";
+  if (o.simulcast && o.video_kbps < 100) {
+    return "--simulcast needs --video-kbps of at least 100 (the lowest layer gets a tenth)";
+  }
   return {};
 }
 

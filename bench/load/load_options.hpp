@@ -25,6 +25,8 @@ struct LoadOptions {
   double join_timeout_s = 15;  // longest wait for every stream to reach every subscriber
   double drain_s = 0.5;        // after the senders stop: late packets and retransmissions
   std::string name = "load";   // display names are <name>-<index>
+  bool simulcast = false;      // publishers send three layers (simulcast_layers.hpp)
+  bool switch_layers = false;  // subscribers alternate top/low layer every 2 s (needs simulcast)
 };
 
 // Where the server is, from --url (http:// or, for Janus's WebSocket transport, ws://; no TLS:

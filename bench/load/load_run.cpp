@@ -5,6 +5,8 @@
 #include "net/media_loop.hpp"
 #include "participant.hpp"
 #include "probe_payload.hpp"
+#include "simulcast_accounting.hpp"
+#include "simulcast_layers.hpp"
 
 #include <sys/resource.h>
 
@@ -66,10 +68,16 @@ void add_up(RunResult& r, const std::vector<std::unique_ptr<Participant>>& peopl
             TimeUs window_end) {
   // What each publisher sent inside the window, by stream id.
   std::map<std::uint32_t, const SentStream*> sent;
+  std::map<std::uint32_t, const MediaSource*> simulcast;  // by the camera's track stream id
   for (const auto& p : people) {
     const MediaSource* s = p->source();
     if (s == nullptr) continue;
-    for (const SentStream* stream : {&s->audio(), &s->video()}) {
+    std::vector<const SentStream*> streams = s->video_layers();
+    streams.insert(streams.begin(), &s->audio());
+    if (streams.size() > 2 && s->video().ssrc != 0) {  // audio and several layers
+      simulcast[stream_track(s->video().stream_id)] = s;
+    }
+    for (const SentStream* stream : streams) {
       if (stream->ssrc == 0) continue;
       sent[stream->stream_id] = stream;
       (stream->video ? r.sent_video : r.sent_audio) += stream->window_packets();
@@ -78,6 +86,7 @@ void add_up(RunResult& r, const std::vector<std::unique_ptr<Participant>>& peopl
       r.keyframe_requests += stream->keyframe_requests;
     }
   }
+  static const ReceivedStream kNothing;
   std::map<std::string, std::vector<double>> join;
   for (const auto& p : people) {
     SubscriberSummary sub;
@@ -86,11 +95,27 @@ void add_up(RunResult& r, const std::vector<std::unique_ptr<Participant>>& peopl
     const MediaSink& sink = p->sink();
     for (const auto& [id, stream] : sent) {
       if (stream_publisher(id) == p->config().index) continue;  // not sent back to its publisher
-      const auto got = sink.streams().find(id);
-      const std::uint64_t expected = stream->window_packets();
+      const auto layered = simulcast.find(stream_track(id));
+      if (layered != simulcast.end() && stream_layer(id) != 0) continue;  // the camera counts once
+      const auto got = sink.streams().find(stream_track(id));
+      std::uint64_t expected = stream->window_packets();
       std::uint64_t delivered = 0;
+      if (layered != simulcast.end()) {
+        // One layer at a time: expected follows the layer being received
+        // (simulcast_accounting.hpp).
+        const auto a =
+            account_simulcast(layered->second->sent_order(),
+                              got != sink.streams().end() ? got->second : kNothing, kTopLayer);
+        expected = a.expected;
+        delivered = a.delivered;
+        for (std::size_t l = 0; l < r.delivered_by_layer.size(); ++l) {
+          r.delivered_by_layer[l] += a.delivered_by_layer[l];
+          sub.delivered_by_layer[l] += a.delivered_by_layer[l];
+        }
+      }
       if (got != sink.streams().end()) {
-        delivered = got->second.count_between(stream->window_first, stream->window_last);
+        if (layered == simulcast.end())
+          delivered = got->second.count_between(stream->window_first, stream->window_last);
         ++sub.streams;
         if (got->second.video) {
           sub.freezes += got->second.freezes;
@@ -103,6 +128,14 @@ void add_up(RunResult& r, const std::vector<std::unique_ptr<Participant>>& peopl
       sub.expected += expected;
       sub.delivered += delivered;
     }
+    const LayerSwitches& switches = p->layer_switches();
+    r.layer_switch.first_packet_ms.insert(r.layer_switch.first_packet_ms.end(),
+                                          switches.first_packet_ms().begin(),
+                                          switches.first_packet_ms().end());
+    r.layer_switch.keyframe_ms.insert(r.layer_switch.keyframe_ms.end(),
+                                      switches.keyframe_ms().begin(), switches.keyframe_ms().end());
+    r.layer_switch.incomplete += switches.incomplete();
+    r.layer_switch.already_there += switches.already_there();
     for (const auto& [id, stream] : sink.streams()) r.recovered += stream.retransmissions;
     const auto& m = p->milestones();
     if (m.first_keyframe != 0) sub.first_keyframe_ms = static_cast<double>(m.first_keyframe) / 1000.0;
@@ -156,6 +189,8 @@ RunResult run_load(const LoadOptions& o, SignalingAdapter& signaling, bool quiet
   r.audio_only = o.audio_only;
   r.duration_s = o.duration_s;
   r.loss_percent = o.loss_percent;
+  r.simulcast = o.simulcast;
+  r.switch_layers = o.switch_layers;
 
   r.baseline = measure_loopback_baseline(kBaselineSamples);
   const auto certificate = rtc::dtls::DtlsCertificate::generate();  // one per process, as a server has
@@ -180,6 +215,10 @@ RunResult run_load(const LoadOptions& o, SignalingAdapter& signaling, bool quiet
     c.run_id = run_id;
     c.expected_streams = expected_streams(o, c.publishes);
     c.dtls = dtls_options(o.srtp);
+    c.simulcast = o.simulcast;
+    c.switch_layers = o.switch_layers;
+    // Subscribers' switches spread over the interval, as independent viewers would click.
+    c.switch_phase_us = kSwitchIntervalUs * i / o.participants;
     const auto t = static_cast<std::size_t>(i % o.threads);
     people.push_back(std::make_unique<Participant>(std::move(c), *loops[t], signaling, certificate, window));
     on_loop[t].push_back(people.back().get());

@@ -1,5 +1,7 @@
 #include "report.hpp"
 
+#include "simulcast_layers.hpp"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -29,6 +31,27 @@ double added_ms(const RunResult& r, double q) {
   return std::max(0.0, ms(r.latency.quantile(q)) - ms(r.baseline.quantile(0.5)));
 }
 
+// count, p50, p95, max of samples in ms (nearest rank).
+json summary_json(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const auto at = [&v](double q) {
+    if (v.empty()) return 0.0;
+    const auto i = static_cast<std::size_t>(std::lround(q * static_cast<double>(v.size() - 1)));
+    return round3(v[std::min(i, v.size() - 1)]);
+  };
+  return {{"count", v.size()},
+          {"p50", at(0.5)},
+          {"p95", at(0.95)},
+          {"max", v.empty() ? 0.0 : round3(v.back())}};
+}
+
+// Per-layer packet counts as {"q": n, "h": n, "f": n}.
+json layers_json(const std::array<std::uint64_t, 4>& counts) {
+  json out = json::object();
+  for (std::size_t i = 0; i < kLayers.size(); ++i) out[kLayers[i].rid] = counts[i];
+  return out;
+}
+
 }  // namespace
 
 std::string result_json(const RunResult& r) {
@@ -52,9 +75,10 @@ std::string result_json(const RunResult& r) {
          {"streams", s.streams},
          {"firstKeyframeMs", s.first_keyframe_ms ? json(round3(*s.first_keyframe_ms)) : json(nullptr)},
          {"failed", s.failed}});
+    if (r.simulcast) subscribers.back()["layerPackets"] = layers_json(s.delivered_by_layer);
   }
   const std::uint64_t sent = r.sent_audio + r.sent_video;
-  const json out = {
+  json out = {
       {"server", r.server},
       {"url", r.url},
       {"room", r.room},
@@ -117,6 +141,15 @@ std::string result_json(const RunResult& r) {
       {"subscribers", subscribers},
       {"errors", r.errors},
   };
+  out["simulcast"] = r.simulcast;
+  if (r.simulcast)
+    out["simulcastLayers"] = {{"deliveredPackets", layers_json(r.delivered_by_layer)}};
+  if (r.switch_layers) {
+    out["layerSwitchMs"] = {{"firstPacket", summary_json(r.layer_switch.first_packet_ms)},
+                            {"keyframe", summary_json(r.layer_switch.keyframe_ms)},
+                            {"incomplete", r.layer_switch.incomplete},
+                            {"alreadyThere", r.layer_switch.already_there}};
+  }
   return out.dump(2);
 }
 
@@ -153,6 +186,22 @@ std::string result_table(const RunResult& r) {
   t += fmt::format("  {:<28}{:>14}\n", "loopback baseline p50/p99",
                    fmt::format("{:.3f}/{:.3f}", ms(r.baseline.quantile(0.5)), ms(r.baseline.quantile(0.99))));
   t += fmt::format("  {:<28}{:>14.1f}\n", "generator CPU, % of a core", r.generator_cpu_percent);
+  if (r.simulcast) {
+    t += fmt::format("  {:<28}{:>14}\n", "delivered per layer q/h/f",
+                     fmt::format("{}/{}/{}", r.delivered_by_layer[0], r.delivered_by_layer[1],
+                                 r.delivered_by_layer[2]));
+  }
+  if (r.switch_layers) {
+    const json fp = summary_json(r.layer_switch.first_packet_ms);
+    const json kf = summary_json(r.layer_switch.keyframe_ms);
+    t += fmt::format(
+        "  {:<28}{:>14}\n", "layer switches (incomplete)",
+        fmt::format("{} ({})", fp["count"].get<std::size_t>(), r.layer_switch.incomplete));
+    t += fmt::format("  {:<28}{:>14}\n", "  first packet ms p50/p95",
+                     fmt::format("{}/{}", fp["p50"].get<double>(), fp["p95"].get<double>()));
+    t += fmt::format("  {:<28}{:>14}\n", "  keyframe ms p50/p95",
+                     fmt::format("{}/{}", kf["p50"].get<double>(), kf["p95"].get<double>()));
+  }
   t += "\n  join, ms after start        count      p50      p95      max\n";
   for (const auto& name : milestone_names()) {
     const auto it = r.join.find(name);
