@@ -66,9 +66,10 @@ void Participant::on_tick(TimeUs now) {
     publish_->on_tick(now);
     if (source_ && publish_->media_ready()) source_->on_tick(*publish_, now);
   }
-  // Warm: everything this participant should receive has started (nothing to receive: joined).
+  // Warm: everything this participant should receive has started (nothing to receive: its
+  // publish transport is up; Janus opens no receive connection for a lone publisher).
   const bool ready = config_.expected_streams == 0
-                         ? milestones_.receive_dtls != 0 && (!publish_ || milestones_.publish_dtls != 0)
+                         ? (publish_ ? milestones_.publish_dtls : milestones_.receive_dtls) != 0
                          : sink_.started_streams() >= config_.expected_streams;
   if (!warm_.load(std::memory_order_relaxed) && ready) {
     mark(milestones_.all_streams, now);
