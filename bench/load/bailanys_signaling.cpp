@@ -172,15 +172,16 @@ class BailanysSession final : public SignalingSession {
 }  // namespace
 
 BailanysAdapter::BailanysAdapter(ServerAddress server, std::string room)
-    : server_(std::move(server)), room_(std::move(room)) {}
+    : server_(std::move(server)), given_room_(std::move(room)) {}
 
-void BailanysAdapter::prepare() {
-  if (!room_.empty()) {
-    const auto r = http_request(server_.host, server_.port, "GET", "/api/rooms/" + room_, "", "");
-    if (r.status != 200) throw std::runtime_error("room " + room_ + " is not there: " + error_text(r));
+void BailanysAdapter::prepare(int rooms) {
+  if (!given_room_.empty()) {
+    const auto r = http_request(server_.host, server_.port, "GET", "/api/rooms/" + given_room_, "", "");
+    if (r.status != 200) throw std::runtime_error("room " + given_room_ + " is not there: " + error_text(r));
+    rooms_ = {given_room_};
     return;
   }
-  // A throwaway owner (docs/API.md): sign up, then create a room that lets guests in.
+  // A throwaway owner (docs/API.md): sign up, then create rooms that let guests in.
   const std::string username = "load-" + random_token(9);
   const json signup = {{"username", username},
                        {"displayName", "bailanys-load"},
@@ -189,21 +190,27 @@ void BailanysAdapter::prepare() {
   if (r.status != 201) throw std::runtime_error("sign-up refused (" + std::to_string(r.status) + "): " + error_text(r));
   const auto session = r.cookies.find("bailanys_session");
   if (session == r.cookies.end()) throw std::runtime_error("sign-up set no bailanys_session cookie");
-  const json room = {{"name", "bailanys-load"}, {"allowGuests", true}};
-  r = http_request(server_.host, server_.port, "POST", "/api/rooms", room.dump(),
-                   "bailanys_session=" + session->second);
-  if (r.status != 201) throw std::runtime_error("creating a room failed (" + std::to_string(r.status) + "): " + error_text(r));
-  try {
-    room_ = json::parse(r.body).at("room").at("code").get<std::string>();
-  } catch (const std::exception&) {
-    throw std::runtime_error("POST /api/rooms answered without room.code: " + r.body.substr(0, 200));
+  const std::string cookie = "bailanys_session=" + session->second;
+  for (int i = 0; i < rooms; ++i) {
+    const json room = {{"name", "bailanys-load-" + std::to_string(i + 1)}, {"allowGuests", true}};
+    r = http_request(server_.host, server_.port, "POST", "/api/rooms", room.dump(), cookie);
+    if (r.status != 201) {
+      throw std::runtime_error("creating room " + std::to_string(i + 1) + " failed (" +
+                               std::to_string(r.status) + "): " + error_text(r));
+    }
+    try {
+      rooms_.push_back(json::parse(r.body).at("room").at("code").get<std::string>());
+    } catch (const std::exception&) {
+      throw std::runtime_error("POST /api/rooms answered without room.code: " + r.body.substr(0, 200));
+    }
   }
 }
 
 std::unique_ptr<SignalingSession> BailanysAdapter::create_session(asio::io_context& io,
                                                                   SignalingListener& listener,
-                                                                  const std::string& display_name) {
-  return std::make_unique<BailanysSession>(io, listener, server_, room_, display_name);
+                                                                  const std::string& display_name,
+                                                                  std::size_t room) {
+  return std::make_unique<BailanysSession>(io, listener, server_, rooms_.at(room), display_name);
 }
 
 }  // namespace bailanys::load

@@ -394,15 +394,15 @@ class JanusSession final : public SignalingSession {
 }  // namespace
 
 JanusAdapter::JanusAdapter(ServerAddress server, std::string room, int max_publishers)
-    : server_(std::move(server)), room_(std::move(room)), max_publishers_(max_publishers) {}
+    : server_(std::move(server)), given_room_(std::move(room)), max_publishers_(max_publishers) {}
 
-void JanusAdapter::prepare() {
-  std::uint64_t room_id = 0;
-  if (!room_.empty()) {
+void JanusAdapter::prepare(int rooms) {
+  std::uint64_t given_id = 0;
+  if (!given_room_.empty()) {
     try {
-      room_id = std::stoull(room_);
+      given_id = std::stoull(given_room_);
     } catch (const std::exception&) {
-      throw std::runtime_error("--room must be a numeric VideoRoom id for Janus: " + room_);
+      throw std::runtime_error("--room must be a numeric VideoRoom id for Janus: " + given_room_);
     }
   }
   try {
@@ -413,17 +413,19 @@ void JanusAdapter::prepare() {
     const auto message = [&](const json& body) {
       return janus.call({{"janus", "message"}, {"session_id", session}, {"handle_id", handle}, {"body", body}});
     };
-    if (room_id != 0) {
-      const auto reply = message({{"request", "exists"}, {"room", room_id}});
+    if (given_id != 0) {
+      const auto reply = message({{"request", "exists"}, {"room", given_id}});
       if (!reply.at("plugindata").at("data").value("exists", false)) {
-        throw std::runtime_error("VideoRoom " + room_ + " is not there");
+        throw std::runtime_error("VideoRoom " + given_room_ + " is not there");
       }
-    } else {
-      room_id = random_below(0x7FFFFFFF) + 1;
+      rooms_ = {given_room_};
+    }
+    for (int i = 0; given_id == 0 && i < rooms; ++i) {
+      const std::uint64_t room_id = random_below(0x7FFFFFFF) + 1;
       // Sized for the run; no bitrate cap (REMB) and no periodic FIR, as our server.
       message({{"request", "create"},
                {"room", room_id},
-               {"description", "bailanys-load"},
+               {"description", "bailanys-load-" + std::to_string(i + 1)},
                {"publishers", max_publishers_},
                {"bitrate", 0},
                {"fir_freq", 0},
@@ -431,7 +433,7 @@ void JanusAdapter::prepare() {
                {"videocodec", "vp8"},
                {"notify_joining", false},
                {"permanent", false}});
-      room_ = std::to_string(room_id);
+      rooms_.push_back(std::to_string(room_id));
     }
     janus.call({{"janus", "destroy"}, {"session_id", session}});
   } catch (const json::exception& e) {
@@ -443,8 +445,10 @@ void JanusAdapter::prepare() {
 
 std::unique_ptr<SignalingSession> JanusAdapter::create_session(asio::io_context& io,
                                                                SignalingListener& listener,
-                                                               const std::string& display_name) {
-  return std::make_unique<JanusSession>(io, listener, server_, std::stoull(room_), display_name);
+                                                               const std::string& display_name,
+                                                               std::size_t room) {
+  return std::make_unique<JanusSession>(io, listener, server_, std::stoull(rooms_.at(room)),
+                                        display_name);
 }
 
 }  // namespace bailanys::load

@@ -1,8 +1,8 @@
 // The Janus VideoRoom signaling adapter (issue 6: the same synthetic participants against a
 // reference SFU). The Janus API over its WebSocket transport (subprotocol "janus-protocol"):
-// prepare() creates a session, attaches janus.plugin.videoroom and creates a room sized for the
-// run (or checks that --room names one). Per participant: a session, a publisher handle (join,
-// then configure with our offer, whose JSEP answer is the publish answer) and, once another
+// prepare() creates a session, attaches janus.plugin.videoroom and creates --rooms rooms sized
+// for the run (or checks that --room names one). Per participant: a session, a publisher handle
+// (join, then configure with our offer, whose JSEP answer is the publish answer) and, once another
 // publisher is known, one multistream subscriber handle (Janus >= 1.0): join with `streams`
 // for every feed, `update` with `subscribe` for feeds that appear later; each offer Janus sends
 // is answered with `start`. Keepalive every 25 s; trickle is end-of-candidates only (our SDP
@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace bailanys::load {
 
@@ -27,16 +28,18 @@ class JanusAdapter final : public SignalingAdapter {
   // `max_publishers`: the room's publisher limit when the adapter creates it.
   JanusAdapter(ServerAddress server, std::string room, int max_publishers);
 
-  void prepare() override;
+  void prepare(int rooms) override;
   [[nodiscard]] std::string server_name() const override { return "janus"; }
-  [[nodiscard]] std::string room() const override { return room_; }
+  [[nodiscard]] const std::vector<std::string>& rooms() const override { return rooms_; }
   std::unique_ptr<SignalingSession> create_session(boost::asio::io_context& io,
                                                    SignalingListener& listener,
-                                                   const std::string& display_name) override;
+                                                   const std::string& display_name,
+                                                   std::size_t room) override;
 
  private:
   ServerAddress server_;
-  std::string room_;  // the numeric VideoRoom id, as text
+  std::string given_room_;
+  std::vector<std::string> rooms_;  // numeric VideoRoom ids, as text
   int max_publishers_;
 };
 

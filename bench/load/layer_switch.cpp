@@ -22,6 +22,7 @@ void LayerSwitches::request(int layer, TimeUs now, bool measured) {
   pending_.clear();
   if (!measured) return;
   for (const auto& [track, current] : current_) {
+    if (now - current.last_packet > kGoneUs) continue;  // no longer sent to us
     if (current.layer == layer) {
       ++already_there_;
       continue;
@@ -35,16 +36,21 @@ void LayerSwitches::request(int layer, TimeUs now, bool measured) {
 
 void LayerSwitches::on_packet(std::uint32_t track, int layer, bool keyframe, bool marker,
                               std::uint32_t rtp_timestamp, TimeUs sent_us, TimeUs now) {
+  Current& c = current_[track];
+  c.last_packet = now;
   const auto it = pending_.find(track);
   if (it == pending_.end()) {
-    Current& c = current_[track];
-    if (sent_us >= c.sent_us) c = Current{layer, sent_us};
+    if (sent_us >= c.sent_us) {
+      c.layer = layer;
+      c.sent_us = sent_us;
+    }
     return;
   }
   Pending& p = it->second;
   // Packets of the new layer sent before the request are retransmissions of an earlier run.
   if (layer != p.layer || sent_us < p.requested_at) return;
-  current_[track] = Current{layer, sent_us};
+  c.layer = layer;
+  c.sent_us = sent_us;
   if (p.first_packet == 0) p.first_packet = now;
   if (keyframe && !p.keyframe_started) {
     p.keyframe_started = true;

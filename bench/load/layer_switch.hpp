@@ -7,7 +7,8 @@
 //   decoder could show the new layer.
 // A switch whose keyframe has not arrived within kDeadlineUs (when the next request is sent, or
 // at the end of the run) is incomplete. A request for the layer a track is already on is no
-// switch and is counted apart (alreadyThere). Loop thread only.
+// switch and is counted apart (alreadyThere). A track with no packet for kGoneUs (its publisher
+// left, --churn) is not switched at all. Loop thread only.
 #pragma once
 
 #include "load_clock.hpp"
@@ -21,6 +22,7 @@ namespace bailanys::load {
 class LayerSwitches {
  public:
   static constexpr TimeUs kDeadlineUs = 2'000'000;
+  static constexpr TimeUs kGoneUs = 500'000;
 
   // The subscriber asked for `layer` now. `measured`: the switch counts (inside the window,
   // with its whole deadline before the window's end); others still close the previous switch.
@@ -31,6 +33,8 @@ class LayerSwitches {
                  std::uint32_t rtp_timestamp, TimeUs sent_us, TimeUs now);
   // After the run: open switches are incomplete.
   void finish();
+  // The subscriber leaves during the window (--churn): open switches are not counted at all.
+  void abandon() { pending_.clear(); }
 
   // Milliseconds from request to first packet / complete keyframe, of completed switches.
   [[nodiscard]] const std::vector<double>& first_packet_ms() const { return first_packet_ms_; }
@@ -51,6 +55,7 @@ class LayerSwitches {
   struct Current {
     int layer = 0;
     TimeUs sent_us = 0;
+    TimeUs last_packet = 0;  // receive time of its latest packet, whatever its layer
   };
   std::unordered_map<std::uint32_t, Current> current_;  // track -> its newest packet (by send time)
   std::unordered_map<std::uint32_t, Pending> pending_;  // measured switches under way, by track

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <thread>
 
 namespace bailanys::load {
 
@@ -13,6 +14,12 @@ inline TimeUs now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
+}
+
+// Blocks the calling thread (the coordinator's, never a loop's) until `t`.
+inline void sleep_until(TimeUs t) {
+  const TimeUs left = t - now_us();
+  if (left > 0) std::this_thread::sleep_for(std::chrono::microseconds(left));
 }
 
 // The engines (DTLS, ICE) take milliseconds on the steady clock.

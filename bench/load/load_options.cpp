@@ -1,6 +1,8 @@
 #include "load_options.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 
 namespace bailanys::load {
 
@@ -62,6 +64,9 @@ std::optional<ServerAddress> parse_server_url(const std::string& url, std::strin
 
 std::string options_problem(const LoadOptions& o) {
   if (o.server != "bailanys" && o.server != "janus") return "--server must be bailanys or janus";
+  if (o.rooms < 1 || o.rooms > 1000) return "--rooms must be within 1..1000";
+  if (o.rooms > 1 && !o.room.empty())
+    return "--room names one room: it cannot be combined with --rooms above 1";
   if (o.participants < 2) {
     return "--participants must be at least 2: a publisher's own tracks are not sent back to it";
   }
@@ -74,8 +79,18 @@ std::string options_problem(const LoadOptions& o) {
   }
   if (o.loss_percent < 0 || o.loss_percent >= 100) return "--loss must be within 0..99";
   if (o.name.empty() || o.name.size() > 40) return "--name must be 1-40 characters";
-  if (o.participants > 8000)
-    return "--participants must be at most 8000 (the probe's publisher field)";
+  if (!(o.join_spread_s >= 0 && o.join_spread_s <= 600))
+    return "--join-spread must be within 0..600 seconds";
+  if (!(o.churn_per_s >= 0 && o.churn_per_s <= 100))
+    return "--churn must be within 0..100 participants per second";
+  if (o.churn_per_s > 0 && churn_events(o) == 0) {
+    return "--churn leaves no time for a single replacement: raise --churn or --duration";
+  }
+  const double everyone = static_cast<double>(o.rooms) * o.participants + churn_events(o);
+  if (everyone > kMaxParticipants) {
+    return "--rooms x --participants plus the churn replacements must be at most 8192 "
+           "participants (the probe's 13-bit publisher field)";
+  }
   if (o.simulcast && o.audio_only) return "--simulcast needs video: it cannot go with --audio-only";
   if (o.switch_layers && !o.simulcast)
     return "--switch-layers needs --simulcast: there are no layers to switch";
@@ -83,6 +98,15 @@ std::string options_problem(const LoadOptions& o) {
     return "--simulcast needs --video-kbps of at least 100 (the lowest layer gets a tenth)";
   }
   return {};
+}
+
+int churn_events(const LoadOptions& o) {
+  if (o.churn_per_s <= 0) return 0;
+  // Event j (from 1) is at j / churn seconds into the window; its replacement starts after the
+  // drain.
+  const double room_for = (o.duration_s - o.leave_drain_s) * o.churn_per_s;
+  if (room_for < 1) return 0;
+  return static_cast<int>(std::min(std::ceil(room_for) - 1, 1e6));
 }
 
 }  // namespace bailanys::load

@@ -13,8 +13,9 @@ struct LoadOptions {
   std::string server = "bailanys";  // or "janus" (VideoRoom over the Janus WebSocket API)
   std::string url = "http://127.0.0.1:8080";
   std::string room;  // empty: sign up a throwaway account and create a room (Janus: create one)
-  int participants = 4;
-  int publishers = -1;  // -1: everyone publishes
+  int rooms = 1;     // independent rooms, each with `participants` of which `publishers` publish
+  int participants = 4;  // per room
+  int publishers = -1;   // per room; -1: everyone publishes
   double duration_s = 10;
   int video_kbps = 500;
   bool audio_only = false;
@@ -25,6 +26,9 @@ struct LoadOptions {
   double join_timeout_s = 15;  // longest wait for every stream to reach every subscriber
   double drain_s = 0.5;        // after the senders stop: late packets and retransmissions
   std::string name = "load";   // display names are <name>-<index>
+  double join_spread_s = 0;    // participants start at even steps over this many seconds
+  double churn_per_s = 0;      // during the window: leave-and-replace events per second
+  double leave_drain_s = 0.3;  // a leaver stops sending, then closes this much later
   bool simulcast = false;      // publishers send three layers (simulcast_layers.hpp)
   bool switch_layers = false;  // subscribers alternate top/low layer every 2 s (needs simulcast)
 };
@@ -44,9 +48,16 @@ std::optional<ServerAddress> parse_server_url(const std::string& url, std::strin
 // One sentence when the options cannot work together; empty when they can.
 std::string options_problem(const LoadOptions& options);
 
-// The number of publishers once -1 has been resolved.
+// Probe stream ids have 13 bits for the participant index (probe_payload.hpp: 2 more are the
+// simulcast layer), so a run has at most 8192 participants, replacements included.
+inline constexpr int kMaxParticipants = 0x1FFF + 1;
+
+// The number of publishers (per room) once -1 has been resolved.
 inline int publisher_count(const LoadOptions& o) {
   return o.publishers < 0 ? o.participants : o.publishers;
 }
+
+// Leave-and-replace events that fit in the window (each needs its drain before the window ends).
+int churn_events(const LoadOptions& o);
 
 }  // namespace bailanys::load

@@ -27,8 +27,8 @@ std::string nothing_flowed(const RunResult& r) {
                     std::to_string(r.expected) + " expected packets reached the subscribers.";
   for (const auto& name : milestone_names()) {
     const auto it = r.join.find(name);
-    if (it != r.join.end() && it->second.count < r.participants) {
-      why += " Only " + std::to_string(it->second.count) + " of " + std::to_string(r.participants) +
+    if (it != r.join.end() && it->second.count < r.participants * r.rooms) {
+      why += " Only " + std::to_string(it->second.count) + " of " + std::to_string(r.participants * r.rooms) +
              " participants reached " + name + ".";
       break;
     }
@@ -42,7 +42,7 @@ std::string nothing_flowed(const RunResult& r) {
 int main(int argc, char** argv) {
   LoadOptions o;
   CLI::App app{"bailanys-load: synthetic WebRTC participants (ICE, DTLS-SRTP, RTP made by Bailanys's\n"
-               "own engines) join one room of a running server, publish Opus-sized audio and VP8-framed\n"
+               "own engines) join rooms of a running server, publish Opus-sized audio and VP8-framed\n"
                "video, and measure what the server delivers: delivered ratio, NACK recovery, freezes,\n"
                "one-way latency and join times. Everything stays on this machine."};
   app.add_option("--server", o.server, "the server's kind: bailanys, or janus (VideoRoom plugin)")->capture_default_str();
@@ -50,8 +50,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--room", o.room,
                  "an existing room code (it must allow guests; Janus: a VideoRoom id); default: create one");
-  app.add_option("--participants,-n", o.participants, "participants in the room")->capture_default_str();
-  app.add_option("--publishers", o.publishers, "how many of them publish (the rest only listen); default: all");
+  app.add_option("--rooms", o.rooms, "independent rooms, each with --participants of which --publishers publish")
+      ->capture_default_str();
+  app.add_option("--participants,-n", o.participants, "participants in each room")->capture_default_str();
+  app.add_option("--publishers", o.publishers, "how many of each room's participants publish (the rest only listen); default: all");
   app.add_option("--duration", o.duration_s, "seconds measured once everyone receives everything")->capture_default_str();
   app.add_option("--video-kbps", o.video_kbps, "video bitrate per publisher (30 fps)")->capture_default_str();
   app.add_flag("--audio-only", o.audio_only, "publish audio only");
@@ -66,6 +68,14 @@ int main(int argc, char** argv) {
   app.add_option("--join-timeout", o.join_timeout_s, "seconds to wait for every stream to reach every subscriber")
       ->capture_default_str();
   app.add_option("--name", o.name, "display-name prefix of the participants")->capture_default_str();
+  app.add_option("--join-spread", o.join_spread_s,
+                 "seconds over which the participants start, at even steps (0: all at once); join times "
+                 "count from each one's own start")
+      ->capture_default_str();
+  app.add_option("--churn", o.churn_per_s,
+                 "participants per second that leave during the window, each replaced 0.3 s later by a fresh "
+                 "one of the same role in the same room (round-robin over rooms; 0: none)")
+      ->capture_default_str();
   app.add_flag("--simulcast", o.simulcast,
                "publish the camera as three simulcast layers (rids q/h/f: 180p, 360p, 720p at "
                "--video-kbps/10,\n"
@@ -94,12 +104,14 @@ int main(int argc, char** argv) {
   try {
     std::unique_ptr<SignalingAdapter> adapter;
     if (o.server == "janus") {
-      adapter = std::make_unique<JanusAdapter>(*server, o.room, publisher_count(o));
+      // With churn a replacement may join before Janus has seen its predecessor go.
+      const int spare = o.churn_per_s > 0 ? 4 + static_cast<int>(o.churn_per_s * o.leave_drain_s) : 0;
+      adapter = std::make_unique<JanusAdapter>(*server, o.room, publisher_count(o) + spare);
     } else {
       adapter = std::make_unique<BailanysAdapter>(*server, o.room);
     }
     SignalingAdapter& signaling = *adapter;
-    signaling.prepare();
+    signaling.prepare(o.rooms);
     const RunResult r = run_load(o, signaling, o.json);
     std::fputs((o.json ? result_json(r) + "\n" : result_table(r)).c_str(), stdout);
     if (r.delivered == 0 || r.expected == 0) {

@@ -99,10 +99,17 @@ void MediaSink::on_media(Track& track, const rtp::RtpPacket& packet,
   }
   if (!s.video && !s.started) {
     s.started = true;
+    s.start_number = probe->number;
+    s.start_sent = probe->sent_us;
     ++started_streams_;
   }
   if (keyframe) {
-    if (s.first_keyframe == 0) s.first_keyframe = now;
+    if (s.first_keyframe == 0) {
+      // The stream starts here at its first keyframe, whatever its layer (tally.hpp).
+      s.first_keyframe = now;
+      s.start_number = probe->number;
+      s.start_sent = probe->sent_us;
+    }
     if (first_keyframe_ == 0) first_keyframe_ = now;
     if (!s.started && layer == awaited_layer_) {
       s.started = true;
@@ -124,9 +131,10 @@ void MediaSink::on_media(Track& track, const rtp::RtpPacket& packet,
   if (!window_.contains(probe->sent_us)) return;
   // Latency of first transmissions only: a recovered packet measures the NACK round trip.
   if (!retransmission) latency_.add(now - probe->sent_us);
-  if (s.video) {
-    const TimeUs since = s.last_in_window != 0 ? s.last_in_window : window_.start.load(std::memory_order_relaxed);
-    const TimeUs gap = now - since;
+  if (s.first_in_window == 0) {
+    s.first_in_window = now;
+  } else if (s.video) {
+    const TimeUs gap = now - s.last_in_window;
     if (gap > kFreezeGapUs) ++s.freezes;
     s.longest_gap = std::max(s.longest_gap, gap);
   }
@@ -153,16 +161,6 @@ void MediaSink::on_tick(ClientTransport& transport, TimeUs now) {
       const rtcp::RtcpPacket pli = rtcp::Pli{own_ssrc_, ssrc};
       if (transport.send_rtcp(rtcp::serialize_rtcp(std::span(&pli, 1)))) ++counters_.plis;
     }
-  }
-}
-
-void MediaSink::finish(TimeUs window_start, TimeUs window_end) {
-  for (auto& [id, s] : streams_) {
-    if (!s.video) continue;
-    const TimeUs since = s.last_in_window != 0 ? s.last_in_window : window_start;
-    const TimeUs gap = window_end - since;
-    if (gap > kFreezeGapUs) ++s.freezes;
-    s.longest_gap = std::max(s.longest_gap, gap);
   }
 }
 

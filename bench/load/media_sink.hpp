@@ -37,8 +37,12 @@ struct ReceivedStream {
   std::uint64_t packets = 0;        // unique packets
   std::uint64_t retransmissions = 0;  // recovered (RTX or a late original)
   TimeUs first_packet = 0, first_keyframe = 0;
-  TimeUs last_in_window = 0;  // receive time of the last in-window packet
-  std::uint64_t freezes = 0;
+  // Where the stream started here (video: its first keyframe, of any layer; audio: its first
+  // packet): that packet's probe number (within its layer) and send time.
+  std::int64_t start_number = -1;
+  TimeUs start_sent = 0;
+  TimeUs first_in_window = 0, last_in_window = 0;  // receive times of in-window packets
+  std::uint64_t freezes = 0;  // between in-window packets; the edges are the tally's (tally.cpp)
   TimeUs longest_gap = 0;
   bool started = false;  // counted in started_streams (video: a keyframe of the awaited layer)
 
@@ -76,8 +80,6 @@ class MediaSink {
   void on_rtp(rtc::rtp::RtpPacket& packet, TimeUs now);
   // NACKs and PLIs that are due.
   void on_tick(ClientTransport& transport, TimeUs now);
-  // After the run: the gap from each video stream's last packet to the end of the window.
-  void finish(TimeUs window_start, TimeUs window_end);
 
   // By track stream id (stream_track()).
   [[nodiscard]] const std::unordered_map<std::uint32_t, ReceivedStream>& streams() const {

@@ -160,6 +160,7 @@ std::uint32_t MediaSource::stamp(SentStream& stream, std::uint32_t& next_number,
   if (window_.contains(now)) {
     if (stream.window_first < 0) stream.window_first = number;
     stream.window_last = number;
+    stream.window_sent.push_back(now);
   }
   return number;
 }
@@ -224,7 +225,7 @@ void MediaSource::send_frame(ClientTransport& transport, VideoLayer& layer, bool
     const std::uint32_t number = stamp(stream, layer.next_number, payload_.data() + at, now);
     if (config_.simulcast) {
       const auto index = static_cast<std::uint8_t>(&layer - video_.data());
-      sent_order_.push_back(SentRef{number, index, window_.contains(now)});
+      sent_order_.push_back(SentRef{number, index, window_.contains(now), now});
     }
     send_packet(transport, stream, video_header, ts, i + 1 == packets, payload_);
   }

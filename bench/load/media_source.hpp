@@ -21,6 +21,7 @@
 #include "run_window.hpp"
 #include "simulcast_accounting.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <random>
@@ -37,8 +38,15 @@ struct SentStream {
   std::uint64_t keyframe_requests = 0;  // PLI + FIR received for it
   // Probe numbers of the first and last packet sent inside the window (-1: none).
   std::int64_t window_first = -1, window_last = -1;
+  std::vector<TimeUs>
+      window_sent;  // send time of each of those packets (a subscriber's leave cuts by it)
   [[nodiscard]] std::uint64_t window_packets() const {
     return window_first < 0 ? 0 : static_cast<std::uint64_t>(window_last - window_first + 1);
+  }
+  // Probe number of the first window packet sent at or after `t` (window_last + 1: none).
+  [[nodiscard]] std::int64_t first_sent_at(TimeUs t) const {
+    const auto it = std::lower_bound(window_sent.begin(), window_sent.end(), t);
+    return window_first + (it - window_sent.begin());
   }
 };
 

@@ -53,7 +53,7 @@ Participant::~Participant() = default;
 
 void Participant::start() {
   started_at_ = now_us();
-  session_ = signaling_.create_session(loop_.context(), *this, config_.name);
+  session_ = signaling_.create_session(loop_.context(), *this, config_.name, config_.room);
   session_->start();
 }
 
@@ -64,7 +64,7 @@ void Participant::on_tick(TimeUs now) {
   if (config_.switch_layers) switch_layers(now);
   if (publish_) {
     publish_->on_tick(now);
-    if (source_ && publish_->media_ready()) source_->on_tick(*publish_, now);
+    if (source_ && left_at_ == 0 && publish_->media_ready()) source_->on_tick(*publish_, now);
   }
   // Warm: everything this participant should receive has started (nothing to receive: its
   // publish transport is up; Janus opens no receive connection for a lone publisher).
@@ -80,8 +80,12 @@ void Participant::on_tick(TimeUs now) {
 void Participant::switch_layers(TimeUs now) {
   const TimeUs start = window_.start.load(std::memory_order_relaxed);
   const TimeUs end = window_.end.load(std::memory_order_relaxed);
-  if (start == 0 || !session_ || now >= end) return;
-  if (next_switch_ == 0) next_switch_ = start + config_.switch_phase_us;
+  if (start == 0 || !session_ || now >= end || left_at_ != 0) return;
+  if (next_switch_ == 0) {
+    next_switch_ = start + config_.switch_phase_us;
+    // A replacement (--churn) joins during the window: its phase's next turn from now on.
+    while (config_.replacement && next_switch_ < now) next_switch_ += kSwitchIntervalUs;
+  }
   if (now < next_switch_) return;
   // Top -> low -> top ...: the first request leaves the top layer the warm-up waited for.
   const int layer = switch_to_;
@@ -92,9 +96,16 @@ void Participant::switch_layers(TimeUs now) {
   next_switch_ += kSwitchIntervalUs;
 }
 
+void Participant::begin_leave(TimeUs now) {
+  if (left_at_ != 0) return;
+  left_at_ = now;
+  switches_.abandon();  // a leaver's switches under way are neither complete nor incomplete
+}
+
 void Participant::close() {
   if (closed_) return;
   closed_ = true;
+  switches_.finish();  // switches still open (no keyframe of the new layer) are incomplete
   if (session_) session_->close();
   if (publish_) publish_->close();
   receive_->close();

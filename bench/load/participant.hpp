@@ -14,6 +14,7 @@
 #include "signaling.hpp"
 
 #include <atomic>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,7 +40,9 @@ struct Milestones {
 };
 
 struct ParticipantConfig {
-  int index = 0;
+  int index = 0;             // over the whole run: probe stream ids carry it
+  std::size_t room = 0;      // into SignalingAdapter::rooms()
+  bool replacement = false;  // joined during the window in place of a churned participant
   std::string name;
   bool publishes = true;
   bool audio_only = false;
@@ -65,18 +68,20 @@ class Participant final : SignalingListener, ClientTransportListener {
 
   void start();
   void on_tick(TimeUs now);
-  // Leaves: DTLS close_notify, WebSocket close. Sockets stay owned until destruction.
+  // The first step of a churn leave: stop sending, switching layers and counting what arrives
+  // (left_at()).
+  void begin_leave(TimeUs now);
+  // Leaves: DTLS close_notify, WebSocket close; open layer switches are incomplete. Sockets
+  // stay owned until destruction.
   void close();
-  // After the loop stopped: closes the books on freezes.
-  void finish(TimeUs window_start, TimeUs window_end) {
-    sink_.finish(window_start, window_end);
-    switches_.finish();
-  }
 
   [[nodiscard]] bool warm() const { return warm_.load(std::memory_order_acquire); }
   [[nodiscard]] bool failed() const { return failed_.load(std::memory_order_acquire); }
   [[nodiscard]] const ParticipantConfig& config() const { return config_; }
   [[nodiscard]] const Milestones& milestones() const { return milestones_; }
+  // Steady µs of start() and begin_leave() (0: not yet); read them once the loop stopped.
+  [[nodiscard]] TimeUs started_at() const { return started_at_; }
+  [[nodiscard]] TimeUs left_at() const { return left_at_; }
   [[nodiscard]] const std::vector<std::string>& errors() const { return errors_; }
   [[nodiscard]] const MediaSink& sink() const { return sink_; }
   [[nodiscard]] const LayerSwitches& layer_switches() const { return switches_; }
@@ -124,6 +129,7 @@ class Participant final : SignalingListener, ClientTransportListener {
   bool receive_connected_ = false;
   bool closed_ = false;
   TimeUs started_at_ = 0;
+  TimeUs left_at_ = 0;
   Milestones milestones_;
   std::vector<std::string> errors_;
   std::atomic<bool> warm_{false};

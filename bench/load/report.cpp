@@ -31,18 +31,56 @@ double added_ms(const RunResult& r, double q) {
   return std::max(0.0, ms(r.latency.quantile(q)) - ms(r.baseline.quantile(0.5)));
 }
 
-// count, p50, p95, max of samples in ms (nearest rank).
-json summary_json(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const auto at = [&v](double q) {
-    if (v.empty()) return 0.0;
-    const auto i = static_cast<std::size_t>(std::lround(q * static_cast<double>(v.size() - 1)));
-    return round3(v[std::min(i, v.size() - 1)]);
-  };
-  return {{"count", v.size()},
-          {"p50", at(0.5)},
-          {"p95", at(0.95)},
-          {"max", v.empty() ? 0.0 : round3(v.back())}};
+double ratio(std::uint64_t delivered, std::uint64_t expected) {
+  return expected == 0 ? 0.0 : round6(static_cast<double>(delivered) / static_cast<double>(expected));
+}
+
+json summary_json(const MilestoneSummary& s) {
+  return {{"count", s.count}, {"p50", round3(s.p50)}, {"p95", round3(s.p95)}, {"max", round3(s.max)}};
+}
+
+json milestones_json(const std::map<std::string, MilestoneSummary>& m) {
+  json out = json::object();
+  for (const auto& name : milestone_names()) {
+    const auto it = m.find(name);
+    if (it != m.end()) out[name] = summary_json(it->second);
+  }
+  return out;
+}
+
+json rooms_json(const RunResult& r) {
+  json rooms = json::array();
+  for (const auto& room : r.per_room) {
+    rooms.push_back({{"room", room.code},
+                     {"expected", room.expected},
+                     {"delivered", room.delivered},
+                     {"deliveredRatio", ratio(room.delivered, room.expected)},
+                     {"freezes", room.freezes},
+                     {"maxGapMs", round3(room.longest_gap_ms)}});
+  }
+  return rooms;
+}
+
+json churn_json(const RunResult& r) {
+  const ChurnSummary& c = r.churn;
+  return {{"perSecond", r.churn_per_s},
+          {"left", c.left},
+          {"joined", c.joined},
+          {"joinMs", milestones_json(c.join)},
+          {"receivedByOthersMs", summary_json(c.received_by_others)},
+          {"stable",
+           {{"expected", c.stable_expected},
+            {"delivered", c.stable_delivered},
+            {"deliveredRatio", ratio(c.stable_delivered, c.stable_expected)}}}};
+}
+
+void add_milestone_rows(std::string& t, const std::map<std::string, MilestoneSummary>& m) {
+  for (const auto& name : milestone_names()) {
+    const auto it = m.find(name);
+    if (it == m.end()) continue;
+    t += fmt::format("  {:<26}{:>7}{:>9.1f}{:>9.1f}{:>9.1f}\n", name, it->second.count, it->second.p50,
+                     it->second.p95, it->second.max);
+  }
 }
 
 // Per-layer packet counts as {"q": n, "h": n, "f": n}.
@@ -55,26 +93,21 @@ json layers_json(const std::array<std::uint64_t, 4>& counts) {
 }  // namespace
 
 std::string result_json(const RunResult& r) {
-  json join = json::object();
-  for (const auto& name : milestone_names()) {
-    const auto it = r.join.find(name);
-    if (it == r.join.end()) continue;
-    join[name] = {{"count", it->second.count},
-                  {"p50", round3(it->second.p50)},
-                  {"p95", round3(it->second.p95)},
-                  {"max", round3(it->second.max)}};
-  }
+  const json join = milestones_json(r.join);
   json subscribers = json::array();
   for (const auto& s : r.subscribers) {
     subscribers.push_back(
         {{"name", s.name},
          {"expected", s.expected},
          {"delivered", s.delivered},
-         {"deliveredRatio", s.expected == 0 ? 0.0 : round6(static_cast<double>(s.delivered) / static_cast<double>(s.expected))},
+         {"deliveredRatio", ratio(s.delivered, s.expected)},
          {"freezes", s.freezes},
          {"streams", s.streams},
          {"firstKeyframeMs", s.first_keyframe_ms ? json(round3(*s.first_keyframe_ms)) : json(nullptr)},
-         {"failed", s.failed}});
+         {"failed", s.failed},
+         {"room", s.room},
+         {"replacement", s.replacement},
+         {"left", s.left}});
     if (r.simulcast) subscribers.back()["layerPackets"] = layers_json(s.delivered_by_layer);
   }
   const std::uint64_t sent = r.sent_audio + r.sent_video;
@@ -82,6 +115,7 @@ std::string result_json(const RunResult& r) {
       {"server", r.server},
       {"url", r.url},
       {"room", r.room},
+      {"rooms", r.rooms},
       {"participants", r.participants},
       {"publishers", r.publishers},
       {"threads", r.threads},
@@ -90,6 +124,7 @@ std::string result_json(const RunResult& r) {
       {"audioOnly", r.audio_only},
       {"injectedLossPercent", r.loss_percent},
       {"srtpProfile", r.srtp_profile},
+      {"joinSpreadS", r.join_spread_s},
       {"warm", r.warm},
       {"warmupS", round3(r.warmup_s)},
       {"windowS", round3(r.window_s)},
@@ -120,6 +155,7 @@ std::string result_json(const RunResult& r) {
         {"abandoned", r.nack_abandoned},
         {"plisSent", r.plis_sent}}},
       {"freezes", {{"count", r.freezes}, {"longestGapMs", round3(r.longest_gap_ms)}}},
+      {"maxGapMs", round3(r.longest_gap_ms)},
       {"latencyMs",
        {{"samples", r.latency.count()},
         {"mean", round3(r.latency.mean() / 1000.0)},
@@ -137,6 +173,8 @@ std::string result_json(const RunResult& r) {
         {"p99", ms(r.baseline.quantile(0.99))},
         {"max", ms(r.baseline.max())}}},
       {"joinMs", join},
+      {"perRoom", rooms_json(r)},
+      {"churn", churn_json(r)},
       {"generatorCpuPercent", round3(r.generator_cpu_percent)},
       {"subscribers", subscribers},
       {"errors", r.errors},
@@ -145,8 +183,8 @@ std::string result_json(const RunResult& r) {
   if (r.simulcast)
     out["simulcastLayers"] = {{"deliveredPackets", layers_json(r.delivered_by_layer)}};
   if (r.switch_layers) {
-    out["layerSwitchMs"] = {{"firstPacket", summary_json(r.layer_switch.first_packet_ms)},
-                            {"keyframe", summary_json(r.layer_switch.keyframe_ms)},
+    out["layerSwitchMs"] = {{"firstPacket", summary_json(r.layer_switch.first_packet)},
+                            {"keyframe", summary_json(r.layer_switch.keyframe)},
                             {"incomplete", r.layer_switch.incomplete},
                             {"alreadyThere", r.layer_switch.already_there}};
   }
@@ -157,12 +195,13 @@ std::string result_table(const RunResult& r) {
   std::string t;
   const std::uint64_t sent = r.sent_audio + r.sent_video;
   t += fmt::format("bailanys-load against {} at {}, room {}\n", r.server, r.url, r.room);
+  if (r.rooms > 1) t += fmt::format("  {} rooms, each with:\n", r.rooms);
   t += fmt::format("  {} participants ({} publishing{}), {} thread(s), SRTP {}\n", r.participants,
                    r.publishers,
                    r.audio_only ? ", audio only" : fmt::format(", video {} kbit/s", r.video_kbps),
                    r.threads, r.srtp_profile.empty() ? "(none)" : r.srtp_profile);
   t += fmt::format("  warm-up {:.2f} s ({} of {} received every stream), window {:.2f} s{}\n",
-                   r.warmup_s, r.warm, r.participants, r.window_s,
+                   r.warmup_s, r.warm, r.participants * r.rooms, r.window_s,
                    r.loss_percent > 0 ? fmt::format(", {}% loss injected at subscribers", r.loss_percent) : "");
   t += "\n";
   t += fmt::format("  {:<28}{:>14}\n", "sent packets (window)", sent);
@@ -192,22 +231,25 @@ std::string result_table(const RunResult& r) {
                                  r.delivered_by_layer[2]));
   }
   if (r.switch_layers) {
-    const json fp = summary_json(r.layer_switch.first_packet_ms);
-    const json kf = summary_json(r.layer_switch.keyframe_ms);
-    t += fmt::format(
-        "  {:<28}{:>14}\n", "layer switches (incomplete)",
-        fmt::format("{} ({})", fp["count"].get<std::size_t>(), r.layer_switch.incomplete));
+    const MilestoneSummary& fp = r.layer_switch.first_packet;
+    const MilestoneSummary& kf = r.layer_switch.keyframe;
+    t += fmt::format("  {:<28}{:>14}\n", "layer switches (incomplete)",
+                     fmt::format("{} ({})", fp.count, r.layer_switch.incomplete));
     t += fmt::format("  {:<28}{:>14}\n", "  first packet ms p50/p95",
-                     fmt::format("{}/{}", fp["p50"].get<double>(), fp["p95"].get<double>()));
+                     fmt::format("{:.1f}/{:.1f}", fp.p50, fp.p95));
     t += fmt::format("  {:<28}{:>14}\n", "  keyframe ms p50/p95",
-                     fmt::format("{}/{}", kf["p50"].get<double>(), kf["p95"].get<double>()));
+                     fmt::format("{:.1f}/{:.1f}", kf.p50, kf.p95));
   }
   t += "\n  join, ms after start        count      p50      p95      max\n";
-  for (const auto& name : milestone_names()) {
-    const auto it = r.join.find(name);
-    if (it == r.join.end()) continue;
-    t += fmt::format("  {:<26}{:>7}{:>9.1f}{:>9.1f}{:>9.1f}\n", name, it->second.count, it->second.p50,
-                     it->second.p95, it->second.max);
+  add_milestone_rows(t, r.join);
+  if (r.churn_per_s > 0) {
+    const ChurnSummary& c = r.churn;
+    t += fmt::format("\n  churn {}/s: {} left, {} joined; pairs there all along: {} of {} delivered\n",
+                     r.churn_per_s, c.left, c.joined, c.stable_delivered, c.stable_expected);
+    t += "  replacements, ms after start count      p50      p95      max\n";
+    add_milestone_rows(t, c.join);
+    t += fmt::format("  {:<26}{:>7}{:>9.1f}{:>9.1f}{:>9.1f}\n", "receivedByOthers", c.received_by_others.count,
+                     c.received_by_others.p50, c.received_by_others.p95, c.received_by_others.max);
   }
   if (!r.errors.empty()) {
     t += "\n  errors:\n";

@@ -4,6 +4,7 @@
 #include "latency_histogram.hpp"
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -26,11 +27,34 @@ struct SubscriberSummary {
   std::optional<double> first_keyframe_ms;  // after the participant started
   int streams = 0;                          // publisher streams it received
   bool failed = false;
+  std::size_t room = 0;      // index into RunResult::room_codes
+  bool replacement = false;  // joined during the window (--churn)
+  bool left = false;         // left during the window (--churn)
+};
+
+// One room's share of the totals (--rooms).
+struct RoomSummary {
+  std::string code;
+  std::uint64_t expected = 0, delivered = 0, freezes = 0;
+  double longest_gap_ms = 0;
+};
+
+// Leave-and-replace during the window (--churn).
+struct ChurnSummary {
+  int left = 0, joined = 0;
+  std::map<std::string, MilestoneSummary> join;  // the replacements' milestones
+  // Per replacement publisher: ms from its start until every participant that stayed in its
+  // room had its streams (video: a keyframe).
+  MilestoneSummary received_by_others;
+  // Pairs of participants that neither left nor joined during the window.
+  std::uint64_t stable_expected = 0, stable_delivered = 0;
 };
 
 struct RunResult {
-  std::string server, url, room, srtp_profile;
-  int participants = 0, publishers = 0, threads = 0, video_kbps = 0;
+  std::string server, url, room, srtp_profile;  // room: the codes, comma-separated
+  std::vector<std::string> room_codes;
+  int rooms = 1, participants = 0, publishers = 0, threads = 0, video_kbps = 0;  // per room
+  double join_spread_s = 0, churn_per_s = 0;
   bool audio_only = false;
   double duration_s = 0, loss_percent = 0;
   int warm = 0;              // participants that received every stream before the window
@@ -48,6 +72,8 @@ struct RunResult {
   LatencyHistogram baseline;  // loopback without a server (loopback_baseline.hpp)
   std::map<std::string, MilestoneSummary> join;  // by milestone name, in the order of kMilestones
   std::vector<SubscriberSummary> subscribers;
+  std::vector<RoomSummary> per_room;
+  ChurnSummary churn;
   double generator_cpu_percent = 0;  // of one core, during the window
   std::vector<std::string> errors;
   // --simulcast / --switch-layers (layer_switch.hpp)
@@ -55,7 +81,7 @@ struct RunResult {
   std::array<std::uint64_t, 4>
       delivered_by_layer{};  // cameras' window packets delivered, per layer
   struct LayerSwitchTotals {
-    std::vector<double> first_packet_ms, keyframe_ms;  // one per completed switch
+    MilestoneSummary first_packet, keyframe;  // ms, over completed switches
     std::uint64_t incomplete = 0, already_there = 0;
   } layer_switch;
 

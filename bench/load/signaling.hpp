@@ -4,6 +4,7 @@
 // receive (again whenever publishers come and go) and the participant answers.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -58,14 +59,16 @@ class SignalingSession {
 class SignalingAdapter {
  public:
   virtual ~SignalingAdapter() = default;
-  // Once, on the main thread, before any session: creates the room when none was given.
-  // Throws std::runtime_error with a readable message.
-  virtual void prepare() = 0;
+  // Once, on the main thread, before any session: creates `rooms` rooms when none was given
+  // (with a given room, `rooms` is 1). Throws std::runtime_error with a readable message.
+  virtual void prepare(int rooms) = 0;
   [[nodiscard]] virtual std::string server_name() const = 0;  // "bailanys"
-  [[nodiscard]] virtual std::string room() const = 0;
+  [[nodiscard]] virtual const std::vector<std::string>& rooms() const = 0;
+  // A session joining rooms()[room].
   virtual std::unique_ptr<SignalingSession> create_session(boost::asio::io_context& io,
                                                            SignalingListener& listener,
-                                                           const std::string& display_name) = 0;
+                                                           const std::string& display_name,
+                                                           std::size_t room) = 0;
 };
 
 }  // namespace bailanys::load

@@ -11,10 +11,15 @@
 // packets sent after it are not expected (the SFU no longer forwards them), lost packets inside
 // a run of one layer are (NACK may still recover them). A lost packet at the very start of a new
 // layer's run, before its first received packet, falls in the old layer's run and is not counted.
+// With --churn only the entries sent while both were there count (tally.hpp): `from` and
+// `until` bound them by send time; the walk itself still starts at the first entry.
 #pragma once
+
+#include "load_clock.hpp"
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace bailanys::load {
@@ -26,6 +31,7 @@ struct SentRef {
   std::uint32_t number = 0;  // probe packet number within its layer
   std::uint8_t layer = 0;
   bool in_window = false;  // sent inside the measurement window
+  TimeUs sent = 0;         // steady µs it left
 };
 using SentOrder = std::vector<SentRef>;
 
@@ -35,7 +41,8 @@ struct LayerAccount {
 };
 
 // `got`: what the subscriber received of this track (every layer); `asked_layer`: the layer it
-// asked for before its first packet.
-LayerAccount account_simulcast(const SentOrder& order, const ReceivedStream& got, int asked_layer);
+// asked for before its first packet. Only window entries sent in [from, until) count.
+LayerAccount account_simulcast(const SentOrder& order, const ReceivedStream& got, int asked_layer,
+                               TimeUs from = 0, TimeUs until = std::numeric_limits<TimeUs>::max());
 
 }  // namespace bailanys::load

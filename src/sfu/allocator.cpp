@@ -2,6 +2,7 @@
 #include "sfu/allocator.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <limits>
 #include <tuple>
 
@@ -197,10 +198,9 @@ Allocation allocate(const std::vector<AllocationTrack>& tracks,
   // Keeping may exceed the budget a little (kKeepTolerancePercent): an estimate that dips just
   // under what is sent (a probe that overshot, a sawtooth's low point) must not pause a track
   // that was fine a moment ago.
-  const std::uint64_t keep_limit =
-      settings.budget_bps > UINT64_MAX / (100 + kKeepTolerancePercent)
-          ? settings.budget_bps
-          : settings.budget_bps * (100 + kKeepTolerancePercent) / 100;
+  const std::uint64_t keep_limit = settings.budget_bps > UINT64_MAX / (100 + kKeepTolerancePercent)
+                                       ? settings.budget_bps
+                                       : settings.budget_bps * (100 + kKeepTolerancePercent) / 100;
   const std::uint64_t raise_limit = without_margin(settings.budget_bps);
   std::uint64_t allocated = 0;  // never above keep_limit
 
@@ -250,6 +250,17 @@ Allocation allocate(const std::vector<AllocationTrack>& tracks,
     result.allocated_bps += out.bitrate_bps;
   }
   return result;
+}
+
+bool hold_lowest_layer(std::int64_t short_for_ms, std::uint64_t left_bps,
+                       std::uint64_t lowest_cost_bps) {
+  if (short_for_ms < 0 || short_for_ms >= kPauseHoldMs) return false;
+  // Compared in percent without overflow: left / cost >= min% <=> left * 100 >= cost * min%.
+  const std::uint64_t limit = lowest_cost_bps > UINT64_MAX / kPauseHoldMinPercent
+                                  ? UINT64_MAX
+                                  : lowest_cost_bps * kPauseHoldMinPercent;
+  const std::uint64_t left = left_bps > UINT64_MAX / 100 ? UINT64_MAX : left_bps * 100;
+  return left >= limit;
 }
 
 }  // namespace bailanys::sfu

@@ -59,7 +59,8 @@ struct TrackAllocation {
 
 struct Allocation {
   std::vector<TrackAllocation> tracks;  // same order as the input
-  std::uint64_t allocated_bps = 0;      // sum of tracks[].bitrate_bps, never above the budget + kKeepTolerancePercent
+  std::uint64_t allocated_bps =
+      0;  // sum of tracks[].bitrate_bps, never above the budget + kKeepTolerancePercent
   // What the visible tracks would take at their wanted layers: when above the budget, the
   // caller may probe the downlink for it.
   std::uint64_t wanted_bps = 0;
@@ -88,6 +89,21 @@ std::size_t layer_tier(const AllocationLayer& layer, std::size_t index);
 // What the allocator counts layer `index` of `layers` as: max(measured, floor), or the assumed
 // bitrate when not measured. With no layers known, layer 0 of tier 0.
 std::uint64_t layer_cost_bps(const std::vector<AllocationLayer>& layers, std::size_t index);
+
+// A video that is being forwarded is paused for bandwidth only when the shortage lasts
+// kPauseHoldMs, or at once when what is left of the budget is under kPauseHoldMinPercent of its
+// lowest layer; until then the caller keeps it at its lowest layer. A single delay-based
+// decrease takes the estimate to 0.85 x the acked rate, so on a link that carries the low layer
+// with room to spare (300 kbit/s for 150 + audio) one dip from a keyframe burst or a probe put
+// the budget just under the low layer: the video paused and came back 2-3 s later. The estimate
+// climbs back within about a second; a real drop keeps falling and pauses after the hold.
+inline constexpr std::int64_t kPauseHoldMs = 2000;
+inline constexpr std::uint64_t kPauseHoldMinPercent = 60;
+// `short_for_ms`: how long the allocation has paused the track while it was forwarded;
+// `left_bps`: the budget the allocation left; `lowest_cost_bps`: layer_cost_bps of the lowest
+// layer the publisher sends.
+bool hold_lowest_layer(std::int64_t short_for_ms, std::uint64_t left_bps,
+                       std::uint64_t lowest_cost_bps);
 
 // Deterministic; O(tracks x layers) plus one sort of the tracks. Never throws on odd input.
 Allocation allocate(const std::vector<AllocationTrack>& tracks, const AllocationSettings& settings);

@@ -168,11 +168,13 @@ void Room::on_timer(TimeMs now) {
       }
     }
     send_publisher_feedback(*p);
-    const bool receiving = p->receive && p->receive->state() == rtc::transport::TransportState::Connected;
+    const bool receiving =
+        p->receive && p->receive->state() == rtc::transport::TransportState::Connected;
     for (auto& slot : p->slots) {
-      if (!receiving || !slot.down || !slot.down->negotiated() || slot.down->track() == nullptr) continue;
+      if (!receiving || !slot.down || !slot.down->negotiated() || slot.down->track() == nullptr)
+        continue;
       if (const int layer = slot.down->keyframe_wanted_layer(); layer >= 0) {
-        request_keyframe(*slot.down->track(), layer, now);
+        request_keyframe(*slot.down->track(), layer, now, true);
       }
     }
   }

@@ -22,6 +22,9 @@
 
 namespace bailanys::sfu {
 
+struct AllocationTrack;
+struct TrackAllocation;
+
 struct RoomCounters {
   std::uint64_t rtp_in = 0;
   std::uint64_t rtp_unknown_stream = 0;
@@ -75,6 +78,9 @@ class Room {
     std::unique_ptr<DownTrack> down;  // null: inactive
     bool inactive_in_last_offer = false;
     bool reusable = false;  // the browser answered it inactive: a new track may take it
+    // Since when the allocator has wanted this video paused for bandwidth while it was still
+    // forwarded (-1: not short). See kPauseHoldMs in room_allocate.cpp.
+    TimeMs short_since = -1;
   };
 
   Participant* find(const std::string& participant_id);
@@ -91,8 +97,9 @@ class Room {
   StreamRef track_for(Participant& p, const rtc::rtp::RtpPacket& packet);
   void forget_layers(Participant& p, PublishedTrack& track);
   static void count_received(TrackLayer& layer, const rtc::rtp::RtpPacket& packet, TimeMs now);
-  // A keyframe of one layer, within the per-stream and per-publisher limits.
-  void request_keyframe(PublishedTrack& track, int layer, TimeMs now);
+  // A keyframe of one layer, within the per-stream and per-publisher limits. `waiting`: for a
+  // subscriber with no picture of it yet (KeyframeRequestLimiter::kAnsweredIntervalMs).
+  void request_keyframe(PublishedTrack& track, int layer, TimeMs now, bool waiting);
   void send_pli(PublishedTrack& track, std::uint32_t ssrc);
   // Sends a packet written into scratch_ through the DownTrack's transport, numbered for
   // transport-wide feedback when the subscriber negotiated it. `now_us`: the caller reads the
@@ -105,6 +112,10 @@ class Room {
   void adapt(TimeMs now);
   void measure_layers(TimeMs now);
   void allocate(Participant& p, TimeMs now);
+  // Keeps a forwarded video at its lowest layer through a short bandwidth dip instead of pausing
+  // it (kPauseHoldMs); `left_bps` is the budget the allocation left over.
+  void hold_before_pause(ReceiveSlot& slot, const AllocationTrack& track, TrackAllocation& a,
+                         std::uint64_t& left_bps, TimeMs now);
   void send_probe(Participant& p, TimeMs now);
   void report_quality(TimeMs now);
 
@@ -118,7 +129,8 @@ class Room {
 
   void error(const std::string& participant_id, std::string code, std::string message,
              std::string ref);
-  void send_rtcp(rtc::transport::WebRtcTransport& transport, std::span<const std::uint8_t> compound);
+  void send_rtcp(rtc::transport::WebRtcTransport& transport,
+                 std::span<const std::uint8_t> compound);
   // The part of scratch_ a packet may fill, leaving room for SRTP's tag.
   [[nodiscard]] std::span<std::uint8_t> writable();
 

@@ -21,7 +21,7 @@ constexpr TimeMs kAllocateIntervalMs = 200;
 constexpr TimeMs kQualityIntervalMs = 2000;
 // Unchanged levels are repeated this often (the client forgets a report after 7 s).
 constexpr TimeMs kQualityRepeatMs = 4000;
-constexpr TimeMs kLayerActiveMs = 1500;      // a layer with no packet for this long is off
+constexpr TimeMs kLayerActiveMs = 1500;  // a layer with no packet for this long is off
 // What an Opus stream costs on the wire beyond its payload: 50 packets/s of IP, UDP, RTP with
 // extensions and the SRTP tag, about 70 bytes each.
 constexpr std::uint64_t kAudioOverheadBps = std::uint64_t{50} * 70 * 8;
@@ -31,9 +31,12 @@ constexpr std::uint64_t kProbeBeyondWantedPercent = 100 + kUpgradeMarginPercent 
 
 int cap_layer(VideoCap cap) {
   switch (cap) {
-    case VideoCap::Low: return 0;
-    case VideoCap::Medium: return 1;
-    case VideoCap::High: return 2;
+    case VideoCap::Low:
+      return 0;
+    case VideoCap::Medium:
+      return 1;
+    case VideoCap::High:
+      return 2;
   }
   return 2;
 }
@@ -99,11 +102,12 @@ void Room::measure_layers(TimeMs now) {
         // Smoothed a little: a keyframe second must not look like the layer's normal rate.
         layer.bitrate_bps = layer.bitrate_bps == 0 ? bps : (layer.bitrate_bps * 2 + bps) / 3;
         if (track->video()) {
-          spdlog::trace("room {}: {}'s {} layer {} at {} kbit/s ({} packets)", id_, id, track->source,
-                        layer.rid, bps / 1000, layer.packets);
+          spdlog::trace("room {}: {}'s {} layer {} at {} kbit/s ({} packets)", id_, id,
+                        track->source, layer.rid, bps / 1000, layer.packets);
         }
         if (!layer.seq_started) continue;
-        const auto total_expected = static_cast<std::uint64_t>(layer.highest_seq - layer.first_seq + 1);
+        const auto total_expected =
+            static_cast<std::uint64_t>(layer.highest_seq - layer.first_seq + 1);
         const std::uint64_t interval_expected = total_expected - layer.expected_at_measure;
         const std::uint64_t interval_received = layer.packets - layer.received_at_measure;
         layer.expected_at_measure = total_expected;
@@ -112,7 +116,9 @@ void Room::measure_layers(TimeMs now) {
         received += std::min(interval_received, interval_expected);
       }
     }
-    p->uplink_loss = expected == 0 ? 0.0 : static_cast<double>(expected - received) / static_cast<double>(expected);
+    p->uplink_loss = expected == 0
+                         ? 0.0
+                         : static_cast<double>(expected - received) / static_cast<double>(expected);
   }
 }
 
@@ -128,7 +134,8 @@ void Room::allocate(Participant& p, TimeMs now) {
     const TrackLayer& first = track.layers.front();
     if (!track.video()) {
       if (first.last_packet_at >= 0 && now - first.last_packet_at < kLayerActiveMs) {
-        audio_bps += (first.bitrate_bps != 0 ? first.bitrate_bps : kAudioAssumedBps) + kAudioOverheadBps;
+        audio_bps +=
+            (first.bitrate_bps != 0 ? first.bitrate_bps : kAudioAssumedBps) + kAudioOverheadBps;
       }
       continue;
     }
@@ -138,18 +145,22 @@ void Room::allocate(Participant& p, TimeMs now) {
     t.speaker = speaker_ && *speaker_ == track.publisher_id;
     t.pinned = std::find(p.prefs.pinned.begin(), p.prefs.pinned.end(), track.publisher_id) !=
                p.prefs.pinned.end();
-    const auto rank = std::find(recent_speakers_.begin(), recent_speakers_.end(), track.publisher_id);
-    t.speaker_rank = rank == recent_speakers_.end() ? INT_MAX
-                                                    : static_cast<int>(rank - recent_speakers_.begin());
+    const auto rank =
+        std::find(recent_speakers_.begin(), recent_speakers_.end(), track.publisher_id);
+    t.speaker_rank = rank == recent_speakers_.end()
+                         ? INT_MAX
+                         : static_cast<int>(rank - recent_speakers_.begin());
     t.view_height = 180;  // a thumbnail until the subscriber says otherwise
     for (const auto& tile : p.view) {
-      if (tile.participant_id == track.publisher_id && tile.source == track.source) t.view_height = tile.height;
+      if (tile.participant_id == track.publisher_id && tile.source == track.source)
+        t.view_height = tile.height;
     }
     for (const auto& layer : track.layers) {
       AllocationLayer l;
       l.bitrate_bps = layer.bitrate_bps;
       l.height = layer.height;
-      l.active = layer.ssrc != 0 && layer.last_packet_at >= 0 && now - layer.last_packet_at < kLayerActiveMs;
+      l.active = layer.ssrc != 0 && layer.last_packet_at >= 0 &&
+                 now - layer.last_packet_at < kLayerActiveMs;
       t.layers.push_back(l);
     }
     t.current_layer = slot.down->target_layer();
@@ -163,23 +174,28 @@ void Room::allocate(Participant& p, TimeMs now) {
   settings.max_camera_layer = cap_layer(video_cap_);
   settings.last_n = options_.last_n;
   const Allocation result = sfu::allocate(tracks, settings);
-  if (estimate.bps * 10 < p.logged_estimate_bps * 8 || estimate.bps * 10 > p.logged_estimate_bps * 12) {
-    spdlog::debug("room {}: {} downlink now {} kbit/s (delay-based {} {}, loss-based {}, acked {}, loss {:.1f} %)",
-                  id_, p.id, estimate.bps / 1000, estimate.delay_based_bps / 1000,
-                  estimate.delay == bwe::DelayState::Overusing    ? "overusing"
-                  : estimate.delay == bwe::DelayState::Underusing ? "underusing"
-                                                                  : "normal",
-                  estimate.loss_based_bps / 1000, estimate.acked_bps / 1000, estimate.loss_fraction * 100);
+  if (estimate.bps * 10 < p.logged_estimate_bps * 8 ||
+      estimate.bps * 10 > p.logged_estimate_bps * 12) {
+    spdlog::debug(
+        "room {}: {} downlink now {} kbit/s (delay-based {} {}, loss-based {}, acked {}, loss "
+        "{:.1f} %)",
+        id_, p.id, estimate.bps / 1000, estimate.delay_based_bps / 1000,
+        estimate.delay == bwe::DelayState::Overusing    ? "overusing"
+        : estimate.delay == bwe::DelayState::Underusing ? "underusing"
+                                                        : "normal",
+        estimate.loss_based_bps / 1000, estimate.acked_bps / 1000, estimate.loss_fraction * 100);
     p.logged_estimate_bps = estimate.bps;
   }
 
-
   std::vector<ReceivingTrack> receiving;
   p.bandwidth_paused = p.bandwidth_limited = false;
+  std::uint64_t left_bps =
+      settings.budget_bps > result.allocated_bps ? settings.budget_bps - result.allocated_bps : 0;
   for (std::size_t i = 0; i < video_slots.size() && i < result.tracks.size(); ++i) {
     DownTrack& down = *video_slots[i]->down;
-    const TrackAllocation& a = result.tracks[i];
     const int before = down.target_layer();
+    TrackAllocation a = result.tracks[i];
+    hold_before_pause(*video_slots[i], tracks[i], a, left_bps, now);
     // No reason and no layer: the publisher sends nothing right now; keep what was chosen.
     if (a.reason != PauseReason::None) {
       down.set_target_layer(-1);
@@ -222,10 +238,30 @@ void Room::allocate(Participant& p, TimeMs now) {
   // Probe a little beyond what is wanted: stepping up needs the allocator's margin on top.
   p.send->want((result.wanted_bps + audio_bps) * kProbeBeyondWantedPercent / 100, steady_now_us());
   if (p.send->probe_cluster() != cluster && p.send->probe_cluster() >= 0) {
-    spdlog::debug("room {}: probing {}'s downlink (cluster {}): estimate {} kbit/s, wanted {} kbit/s",
-                  id_, p.id, p.send->probe_cluster(), estimate.bps / 1000,
-                  (result.wanted_bps + audio_bps) / 1000);
+    spdlog::debug(
+        "room {}: probing {}'s downlink (cluster {}): estimate {} kbit/s, wanted {} kbit/s", id_,
+        p.id, p.send->probe_cluster(), estimate.bps / 1000, (result.wanted_bps + audio_bps) / 1000);
   }
+}
+
+void Room::hold_before_pause(ReceiveSlot& slot, const AllocationTrack& track, TrackAllocation& a,
+                             std::uint64_t& left_bps, TimeMs now) {
+  const int forwarded = slot.down->target_layer();
+  if (a.reason != PauseReason::Bandwidth || forwarded < 0) {
+    slot.short_since = -1;
+    return;
+  }
+  if (slot.short_since < 0) slot.short_since = now;
+  // Held at the lowest layer the publisher sends now.
+  std::size_t lowest = 0;
+  while (lowest < track.layers.size() && !track.layers[lowest].active) ++lowest;
+  if (lowest >= track.layers.size()) return;
+  const std::uint64_t cost = layer_cost_bps(track.layers, lowest);
+  if (!hold_lowest_layer(now - slot.short_since, left_bps, cost)) return;
+  a.layer = static_cast<int>(lowest);
+  a.reason = PauseReason::None;
+  a.bitrate_bps = cost;
+  left_bps = left_bps > cost ? left_bps - cost : 0;
 }
 
 void Room::on_pace(TimeMs now) {
@@ -272,17 +308,18 @@ void Room::report_quality(TimeMs now) {
     spdlog::debug(
         "room {}: {} downlink {} kbit/s (delay-based {}, loss-based {}, acked {}, loss {:.1f} %, "
         "rtt {} ms{}), sent {} packets, {} probe bytes",
-        id_, id, estimate.bps / 1000, estimate.delay_based_bps / 1000, estimate.loss_based_bps / 1000,
-        estimate.acked_bps / 1000, estimate.loss_fraction * 100, stats.rtt_ms,
-        estimate.probing ? ", probing" : "", stats.packets, stats.probe_bytes);
+        id_, id, estimate.bps / 1000, estimate.delay_based_bps / 1000,
+        estimate.loss_based_bps / 1000, estimate.acked_bps / 1000, estimate.loss_fraction * 100,
+        stats.rtt_ms, estimate.probing ? ", probing" : "", stats.packets, stats.probe_bytes);
     for (const auto& slot : p->slots) {
       if (!slot.down || !slot.down->video()) continue;
       const DownTrackCounters& c = slot.down->counters();
-      spdlog::debug("room {}: {} {}: forwarded {}, paused {}, other layer {}, keyframe wait {}, "
-                    "nacked {}, resent {}, not resent (old layer) {}, switches {}, layer {}/{}",
-                    id_, id, slot.mid, c.forwarded, c.dropped_paused, c.dropped_other_layer,
-                    c.dropped_rewrite, c.nacked, c.retransmitted, c.nack_before_switch,
-                    c.layer_switches, slot.down->current_layer(), slot.down->target_layer());
+      spdlog::debug(
+          "room {}: {} {}: forwarded {}, paused {}, other layer {}, keyframe wait {}, "
+          "nacked {}, resent {}, not resent (old layer) {}, switches {}, layer {}/{}",
+          id_, id, slot.mid, c.forwarded, c.dropped_paused, c.dropped_other_layer,
+          c.dropped_rewrite, c.nacked, c.retransmitted, c.nack_before_switch, c.layer_switches,
+          slot.down->current_layer(), slot.down->target_layer());
     }
     if (loss > 0.08 || q.rtt_ms > 500 || p->bandwidth_paused) {
       q.level = QualityLevel::Poor;
@@ -293,7 +330,8 @@ void Room::report_quality(TimeMs now) {
     }
     all.push_back(std::move(q));
   }
-  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.participant_id < b.participant_id; });
+  std::sort(all.begin(), all.end(),
+            [](const auto& a, const auto& b) { return a.participant_id < b.participant_id; });
   const auto levels_changed = [&] {
     if (all.size() != last_quality_levels_.size()) return true;
     for (std::size_t i = 0; i < all.size(); ++i) {

@@ -73,10 +73,10 @@ void Room::publish(const std::string& participant_id, const std::string& offer_s
   }
   auto parsed = sdp::parse_sdp(offer_sdp);
   if (!parsed.description) {
-    return error(participant_id, "invalid_sdp",
-                 fmt::format("the offer is not valid SDP (line {}: {})", parsed.error_line,
-                             parsed.error),
-                 "media.publish");
+    return error(
+        participant_id, "invalid_sdp",
+        fmt::format("the offer is not valid SDP (line {}: {})", parsed.error_line, parsed.error),
+        "media.publish");
   }
   const bool first = !p->publish;
   if (first) {
@@ -108,7 +108,8 @@ void Room::publish(const std::string& participant_id, const std::string& offer_s
   }
   p->publish_ids = {};
   for (const auto& section : answer.sections) {
-    for (const auto& ext : section.extmaps) rtp::assign_extension_id(p->publish_ids, ext.uri, ext.id);
+    for (const auto& ext : section.extmaps)
+      rtp::assign_extension_id(p->publish_ids, ext.uri, ext.id);
   }
   if (p->publish_ids.transport_cc != 0 && !p->twcc) {
     bwe::TwccRecorderConfig twcc;
@@ -320,7 +321,8 @@ void Room::on_publisher_rtp(Participant& p, rtp::RtpPacket& packet, TimeMs now) 
   ++counters_.rtp_in;
   const std::int64_t now_us = steady_now_us();  // arrival, and the send time of the fan-out
   if (p.twcc) {
-    if (const auto seq = rtp::read_transport_cc(packet, p.publish_ids)) p.twcc->record(*seq, now_us);
+    if (const auto seq = rtp::read_transport_cc(packet, p.publish_ids))
+      p.twcc->record(*seq, now_us);
   }
   const StreamRef ref = track_for(p, packet);
   if (ref.track == nullptr) {
@@ -355,7 +357,8 @@ void Room::on_publisher_rtp(Participant& p, rtp::RtpPacket& packet, TimeMs now) 
         down->output().state() != rtc::transport::TransportState::Connected) {
       continue;
     }
-    const std::size_t size = down->forward(packet, ref.layer, p.publish_ids, keyframe, now, writable());
+    const std::size_t size =
+        down->forward(packet, ref.layer, p.publish_ids, keyframe, now, writable());
     if (size != 0 && send_down(*down, size, now_us)) ++counters_.rtp_out;
   }
 }
@@ -397,7 +400,7 @@ void Room::on_publisher_rtcp(Participant& p, std::span<const std::uint8_t> compo
   }
 }
 
-void Room::request_keyframe(PublishedTrack& track, int layer, TimeMs now) {
+void Room::request_keyframe(PublishedTrack& track, int layer, TimeMs now, bool waiting) {
   if (!track.video() || layer < 0 || static_cast<std::size_t>(layer) >= track.layers.size()) return;
   const std::uint32_t ssrc = track.layers[static_cast<std::size_t>(layer)].ssrc;
   if (ssrc == 0) return;
@@ -411,7 +414,7 @@ void Room::request_keyframe(PublishedTrack& track, int layer, TimeMs now) {
   // Per publisher as well as per stream: layer switches of many subscribers must not turn into
   // a keyframe storm from one sender (docs/ALLOCATOR.md).
   if (now - publisher->last_keyframe_request < options_.publisher_keyframe_interval_ms) return;
-  if (keyframes_.allow(ssrc, now)) {
+  if (keyframes_.allow(ssrc, now, waiting)) {
     publisher->last_keyframe_request = now;
     send_pli(track, ssrc);
   }

@@ -48,7 +48,8 @@ std::vector<sdp::Codec> receive_video_codecs(const std::string& room_codec) {
   for (std::size_t i = 0; i < all.size(); ++i) {
     if (strcasecmp(all[i].name.c_str(), room_codec.c_str()) != 0) continue;
     out.push_back(all[i]);
-    if (i + 1 < all.size() && sdp::rtx_apt(all[i + 1]) == all[i].payload_type) out.push_back(all[i + 1]);
+    if (i + 1 < all.size() && sdp::rtx_apt(all[i + 1]) == all[i].payload_type)
+      out.push_back(all[i + 1]);
   }
   return out;
 }
@@ -80,7 +81,8 @@ void Room::subscribe(Participant& subscriber, PublishedTrack& track) {
   slot->reusable = false;
   const std::optional<std::uint32_t> rtx =
       track.video() ? std::optional(random_ssrc()) : std::nullopt;
-  slot->down = std::make_unique<DownTrack>(track, *subscriber.receive, slot->mid, random_ssrc(), rtx);
+  slot->down =
+      std::make_unique<DownTrack>(track, *subscriber.receive, slot->mid, random_ssrc(), rtx);
   slot->down->set_send_side(subscriber.send.get());
   track.down_tracks.push_back(slot->down.get());
   subscriber.offer_dirty = true;
@@ -170,8 +172,8 @@ void Room::subscribe_answer(const std::string& participant_id, const std::string
   };
   auto parsed = sdp::parse_sdp(answer_sdp);
   if (!parsed.description) {
-    return refuse(fmt::format("the answer is not valid SDP (line {}: {})", parsed.error_line,
-                              parsed.error));
+    return refuse(
+        fmt::format("the answer is not valid SDP (line {}: {})", parsed.error_line, parsed.error));
   }
   const auto result = sdp::apply_subscriber_answer(*p->last_offer, *parsed.description);
   if (!result.answer) return refuse("the answer does not fit the offer: " + result.error);
@@ -198,15 +200,17 @@ void Room::subscribe_answer(const std::string& participant_id, const std::string
         slot.down->configure(section);
         // A new track on a connected transport gets a picture quickly (on a new transport,
         // the request goes out when DTLS is up: on_timer).
-        if (PublishedTrack* track = slot.down->track(); track != nullptr && track->video() &&
+        if (PublishedTrack* track = slot.down->track();
+            track != nullptr && track->video() &&
             p->receive->state() == rtc::transport::TransportState::Connected) {
-          request_keyframe(*track, std::max(slot.down->target_layer(), 0), now);
+          request_keyframe(*track, std::max(slot.down->target_layer(), 0), now, true);
         }
         p->allocation_dirty = true;
       }
     } else {
       spdlog::info("room {}: {} refused {} (mid {})", id_, p->id,
-                   slot.down->track() != nullptr ? slot.down->track()->source : "a track", slot.mid);
+                   slot.down->track() != nullptr ? slot.down->track()->source : "a track",
+                   slot.mid);
       unsubscribe(*p, *slot.down);
       slot.down.reset();
     }
@@ -236,7 +240,7 @@ void Room::on_subscriber_rtcp(Participant& p, std::span<const std::uint8_t> comp
     } else if (const auto* pli = std::get_if<rtcp::Pli>(&packet)) {
       ReceiveSlot* slot = slot_by_ssrc(p, pli->media_ssrc);
       if (slot != nullptr && slot->down->track() != nullptr && slot->down->current_layer() >= 0) {
-        request_keyframe(*slot->down->track(), slot->down->current_layer(), now);
+        request_keyframe(*slot->down->track(), slot->down->current_layer(), now, false);
       }
     } else if (const auto* feedback = std::get_if<rtcp::TransportFeedback>(&packet)) {
       p.send->on_feedback(*feedback, steady_now_us());
@@ -248,7 +252,7 @@ void Room::on_subscriber_rtcp(Participant& p, std::span<const std::uint8_t> comp
       for (const auto& entry : fir->entries) {
         ReceiveSlot* slot = slot_by_ssrc(p, entry.ssrc);
         if (slot != nullptr && slot->down->track() != nullptr && slot->down->current_layer() >= 0) {
-          request_keyframe(*slot->down->track(), slot->down->current_layer(), now);
+          request_keyframe(*slot->down->track(), slot->down->current_layer(), now, false);
         }
       }
     }

@@ -243,7 +243,13 @@ describe('shaped links: a subscriber on a weak downlink (tc in its own network n
       r.forEach((s) => { if (s.type === 'outbound-rtp' && s.kind === 'video') o.push({ rid: s.rid ?? null, h: s.frameHeight, active: s.active, limit: s.qualityLimitationReason, kbps: null }); });
       return o;
     })).catch((e) => String(e)))}`);
-    return `\n${out.join('\n')}\n--- server (pid ${server?.pid}) ---\n${server?.logs}`;
+    // The server runs at debug level: its estimate changes, probes and layer choices for A are
+    // what explains a failure here (the rest of the log is long; warnings and errors are kept).
+    const aId = await A?.page.evaluate(() => window.__bailanys?.state?.self?.id).catch(() => null);
+    const lines = `${server?.stderr ?? ''}\n${server?.stdout ?? ''}`.split('\n');
+    const aLines = aId ? lines.filter((l) => l.includes(aId) && /downlink now|gets .* at layer|probing/.test(l)).slice(-80) : [];
+    const bad = lines.filter((l) => /\[(warning|error|critical)\]/.test(l)).slice(-40);
+    return `\n${out.join('\n')}\n--- server (pid ${server?.pid}): A (${aId}) estimate and layers ---\n${aLines.join('\n')}\n--- server warnings and errors ---\n${bad.join('\n')}`;
   };
   const withDiag = async (fn) => {
     try {
@@ -256,7 +262,7 @@ describe('shaped links: a subscriber on a weak downlink (tc in its own network n
 
   before(async () => {
     nets = Nets.create(['subA', 'subB', 'pub']); // 10.77.1.0/24, 10.77.2.0/24, 10.77.3.0/24
-    server = await Server.start(['--log-level', process.env.BAILANYS_E2E_LOG_LEVEL || 'info'], { host: SERVER_IP });
+    server = await Server.start(['--log-level', process.env.BAILANYS_E2E_LOG_LEVEL || 'debug'], { host: SERVER_IP });
     // http://10.77.0.1 is no secure context: the camera needs this flag (the subscribers too, so
     // the page behaves as on HTTPS).
     const extraArgs = [`--unsafely-treat-insecure-origin-as-secure=${server.origin}`];

@@ -111,6 +111,25 @@ describe('load generator smoke run (bailanys-load)', { timeout: 180_000 }, () =>
       assert.ok(r.layerSwitchMs.keyframe.max < 1000, brief);
     });
 
+  it('2 rooms of 3: packets are expected only within their own room, and all arrive', { timeout: 60_000 }, async () => {
+    const run = await runLoad(['--url', server.origin, '--rooms', '2', '--participants', '3', '--duration', '2',
+      '--video-kbps', '200', '--json']);
+    assert.equal(run.code, 0, `exit ${run.code ?? run.signal}\nstderr: ${run.stderr}`);
+    const r = JSON.parse(run.stdout);
+    const brief = JSON.stringify({ warm: r.warm, received: r.received, perRoom: r.perRoom, errors: r.errors });
+    assert.equal(r.rooms, 2);
+    assert.equal(r.perRoom.length, 2, brief);
+    assert.notEqual(r.perRoom[0].room, r.perRoom[1].room, brief);
+    assert.deepEqual(r.errors, [], brief);
+    assert.equal(r.warm, 6, brief);
+    // Each packet is expected at the 2 others of its room, not at the 3 of the other room.
+    assert.equal(r.received.expected, 2 * r.sent.packets, brief);
+    assert.equal(r.received.expected, r.perRoom[0].expected + r.perRoom[1].expected, brief);
+    for (const room of r.perRoom) assert.ok(room.deliveredRatio >= 0.99, brief);
+    for (const s of r.subscribers) assert.equal(s.streams, 4, `${s.name} receives the 2 others of room ${s.room}`);
+    assert.ok(r.maxGapMs < 500, `longest video gap ${r.maxGapMs} ms; ${brief}`);
+  });
+
   it('exits with 1 and says why when the room does not exist', async () => {
     const run = await runLoad(['--url', server.origin, '--room', 'bcd-fghj-kmn', '--duration', '1', '--json'],
       { timeoutMs: 20_000 });
@@ -127,6 +146,13 @@ describe('load generator smoke run (bailanys-load)', { timeout: 180_000 }, () =>
     const switching = await runLoad(['--url', server.origin, '--switch-layers'], { timeoutMs: 20_000 });
     assert.equal(switching.code, 1);
     assert.match(switching.stderr, /--switch-layers needs --simulcast/);
+    const rooms = await runLoad(['--url', server.origin, '--rooms', '2', '--room', 'bcd-fghj-kmn'], { timeoutMs: 20_000 });
+    assert.equal(rooms.code, 1);
+    assert.match(rooms.stderr, /--room names one room/);
+    const crowded = await runLoad(['--url', server.origin, '--rooms', '3', '--participants', '3000'],
+      { timeoutMs: 20_000 });
+    assert.equal(crowded.code, 1);
+    assert.match(crowded.stderr, /at most 8192 participants/);
   });
 });
 

@@ -652,5 +652,17 @@ TEST(Allocator, DeterministicAndInInputOrder) {
   EXPECT_EQ(a.allocated_bps, b.allocated_bps);
 }
 
+TEST(Allocator, AShortDipKeepsTheLowestLayerAWhileADeepOnePausesAtOnce) {
+  // 150 kbit/s low layer; 60 % of it is 90 kbit/s.
+  EXPECT_TRUE(hold_lowest_layer(0, 120'000, 150'000));                // just short: held
+  EXPECT_TRUE(hold_lowest_layer(kPauseHoldMs - 1, 90'000, 150'000));  // at the floor, in time
+  EXPECT_FALSE(hold_lowest_layer(kPauseHoldMs, 140'000, 150'000));    // short for too long
+  EXPECT_FALSE(hold_lowest_layer(0, 89'999, 150'000));  // a deep drop (60 kbit/s link)
+  EXPECT_FALSE(hold_lowest_layer(0, 0, 150'000));
+  EXPECT_FALSE(hold_lowest_layer(-1, 200'000, 150'000));       // never short: nothing to hold
+  EXPECT_TRUE(hold_lowest_layer(10, UINT64_MAX, UINT64_MAX));  // no overflow
+  EXPECT_TRUE(hold_lowest_layer(10, 0, 0));
+}
+
 }  // namespace
 }  // namespace bailanys::sfu
