@@ -3,10 +3,13 @@
 #include "common/random.hpp"
 #include "http_client.hpp"
 #include "json_websocket.hpp"
+#include "simulcast_layers.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <set>
 #include <stdexcept>
 
 namespace bailanys::load {
@@ -68,6 +71,11 @@ class BailanysSession final : public SignalingSession {
     send({{"type", "media.subscribeAnswer"}, {"sdp", answer_sdp}, {"version", version}});
   }
 
+  void want_video_layer(int layer) override {
+    wanted_layer_ = std::clamp(layer, 0, kTopLayer);
+    send_view();
+  }
+
   void close() override {
     if (closed_) return;
     closed_ = true;
@@ -100,11 +108,18 @@ class BailanysSession final : public SignalingSession {
         SubscribeOffer offer;
         offer.sdp = msg.at("sdp").get<std::string>();
         offer.version = msg.at("version").get<std::uint64_t>();
+        std::set<std::string> cameras;
         for (const auto& t : msg.value("tracks", json::array())) {
           offer.tracks.push_back({t.value("mid", ""), t.value("participantId", ""),
                                   t.value("source", ""), t.value("kind", "") == "video"});
+          if (offer.tracks.back().source == "camera")
+            cameras.insert(offer.tracks.back().participant_id);
         }
         listener_.on_subscribe_offer(offer);
+        if (cameras != cameras_) {
+          cameras_ = std::move(cameras);
+          send_view();
+        }
       } else if (type == "media.publishAnswer") {
         listener_.on_publish_answer(msg.at("sdp").get<std::string>());
       } else if (type == "error") {
@@ -119,6 +134,16 @@ class BailanysSession final : public SignalingSession {
   }
 
   void send(const json& msg) { ws_.send(msg); }
+
+  // docs/PROTOCOL.md, "Adaptive quality": every camera in a tile of the wanted layer's height.
+  void send_view() {
+    if (wanted_layer_ < 0 || closed_ || cameras_.empty()) return;
+    json tiles = json::array();
+    const auto height = kLayers[static_cast<std::size_t>(wanted_layer_)].tile_height;
+    for (const auto& id : cameras_)
+      tiles.push_back({{"participantId", id}, {"source", "camera"}, {"height", height}});
+    send({{"type", "media.view"}, {"tiles", tiles}});
+  }
 
   void arm_ping() {
     ping_timer_.expires_after(kPingInterval);
@@ -139,6 +164,8 @@ class BailanysSession final : public SignalingSession {
   std::string name_;
   JsonWebSocket ws_;
   asio::steady_timer ping_timer_;
+  std::set<std::string> cameras_;  // participants whose camera the latest offer sends us
+  int wanted_layer_ = -1;          // -1: no media.view (the server's default thumbnail)
   bool closed_ = false;
 };
 

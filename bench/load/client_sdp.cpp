@@ -72,7 +72,18 @@ PublishOffer make_publish_offer(const LocalSdp& local, const PublishStreams& str
     // No RTX: the server does not NACK publishers (it answers subscribers from its own buffer).
     m.codecs = {codec(kVp8Pt, "VP8", 90000, 1, "", {"ccm fir", "nack", "nack pli"})};
     m.extmaps = {extmap(kMidId, rtc::rtp::kMidUri)};
-    add_ssrc(m, streams.video_ssrc, streams.cname, streams.cname + "-camera");
+    if (streams.video_rids.empty()) {
+      add_ssrc(m, streams.video_ssrc, streams.cname, streams.cname + "-camera");
+    } else {
+      m.extmaps.push_back(extmap(kRidId, rtc::rtp::kRidUri));
+      m.msid = streams.cname + " " + streams.cname + "-camera";
+      sdp::SimulcastSpec spec;
+      for (const auto& rid : streams.video_rids) {
+        m.rids.push_back(sdp::Rid{rid, true, {}});
+        spec.send.push_back({rid});
+      }
+      m.simulcast = std::move(spec);
+    }
     d.bundle_mids.push_back(m.mid);
     d.media.push_back(std::move(m));
     offer.sources[kVideoMid] = "camera";
@@ -97,11 +108,16 @@ std::optional<PublishNegotiated> read_publish_answer(const sdp::SessionDescripti
     for (const auto& e : m.extmaps) {
       if (e.uri == rtc::rtp::kAudioLevelUri) n.audio_level_id = e.id;
       if (e.uri == rtc::rtp::kMidUri) n.mid_id = e.id;
+      if (e.uri == rtc::rtp::kRidUri) n.rid_id = e.id;
     }
   }
   if ((streams.audio_ssrc != 0 && !n.audio) || (streams.video_ssrc != 0 && !n.video)) {
     error = std::string("the server's answer does not receive our ") +
             (streams.audio_ssrc != 0 && !n.audio ? "Opus/111 audio" : "VP8/96 video");
+    return std::nullopt;
+  }
+  if (!streams.video_rids.empty() && n.rid_id == 0) {
+    error = "the server's answer does not accept the RID header extension: no simulcast";
     return std::nullopt;
   }
   return n;

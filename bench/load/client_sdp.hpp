@@ -27,6 +27,7 @@ struct LocalSdp {
 // Header extension ids we offer when publishing (Chromium's numbers).
 inline constexpr std::uint8_t kAudioLevelId = 1;
 inline constexpr std::uint8_t kMidId = 4;
+inline constexpr std::uint8_t kRidId = 10;  // simulcast only
 inline constexpr std::uint8_t kOpusPt = 111;
 inline constexpr std::uint8_t kVp8Pt = 96;
 inline constexpr const char* kAudioMid = "0";
@@ -36,6 +37,9 @@ struct PublishStreams {
   std::uint32_t audio_ssrc = 0;  // 0: no audio track
   std::uint32_t video_ssrc = 0;  // 0: no video track
   std::string cname;
+  // Simulcast (RFC 8853): the video m-section sends these rids, lowest first, with
+  // `a=simulcast:send q;h;f`, the RID header extension and no a=ssrc (as Chromium does).
+  std::vector<std::string> video_rids;
 };
 
 struct PublishOffer {
@@ -51,6 +55,7 @@ struct PublishNegotiated {
   bool audio = false, video = false;
   std::uint8_t audio_level_id = 0;  // 0: not accepted
   std::uint8_t mid_id = 0;
+  std::uint8_t rid_id = 0;  // simulcast: the RID header extension, 0 = not accepted
 };
 std::optional<PublishNegotiated> read_publish_answer(const sdp::SessionDescription& answer,
                                                      const PublishStreams& streams, std::string& error);

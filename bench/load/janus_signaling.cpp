@@ -11,6 +11,7 @@
 #include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <stdexcept>
@@ -126,7 +127,9 @@ class JanusSession final : public SignalingSession {
       video = video || source == "camera";
     }
     const json body = {{"request", "configure"}, {"audio", audio}, {"video", video}};
-    const json jsep = {{"type", "offer"}, {"sdp", offer_as_dtls_client(offer_sdp)}};
+    json jsep = {{"type", "offer"}, {"sdp", offer_as_dtls_client(offer_sdp)}};
+    // Janus reads the a=rid lines highest first unless told otherwise; ours are lowest first.
+    if (offer_sdp.find("a=simulcast:") != std::string::npos) jsep["rid_order"] = "lmh";
     plugin_message(publisher_handle_, body, jsep, [this](const json& msg) {
       if (plugin_error(msg)) return fail("configure", "Janus refused our offer: " + janus_error(msg));
       if (!msg.contains("jsep")) return fail("configure", "Janus answered configure without JSEP");
@@ -150,6 +153,12 @@ class JanusSession final : public SignalingSession {
       sent_subscriber_candidates_ = true;
       end_of_candidates(subscriber_handle_);
     }
+  }
+
+  void want_video_layer(int layer) override {
+    wanted_layer_ = layer;
+    if (subscriber_handle_ == 0 || closed_) return;
+    for (const auto& mid : video_mids_) configure_substream(mid);
   }
 
   void close() override {
@@ -261,6 +270,7 @@ class JanusSession final : public SignalingSession {
         for (const auto& p : data.at("publishers")) add_feed(p.at("id"));
       }
     } else if (sender == subscriber_handle_ && sender != 0) {
+      if (data.contains("streams")) note_video_mids(data.at("streams"));
       if (msg.contains("jsep") && msg.at("jsep").value("type", "") == "offer") {
         SubscribeOffer offer;
         offer.sdp = msg.at("jsep").at("sdp").get<std::string>();
@@ -296,7 +306,11 @@ class JanusSession final : public SignalingSession {
       return;
     }
     json streams = json::array();
-    for (const auto& feed : to_subscribe_) streams.push_back({{"feed", feed}});
+    for (const auto& feed : to_subscribe_) {
+      json stream = {{"feed", feed}};
+      if (wanted_layer_ >= 0) stream["substream"] = wanted_layer_;  // simulcast feeds only
+      streams.push_back(std::move(stream));
+    }
     to_subscribe_.clear();
     negotiating_ = true;
     json body;
@@ -317,6 +331,29 @@ class JanusSession final : public SignalingSession {
   }
 
   void send(const json& msg) { ws_.send(msg); }
+
+  // The subscription's video m-sections, from an attached/updated event's `streams`: a layer
+  // change names each of them (`configure` takes one mid).
+  void note_video_mids(const json& streams) {
+    for (const auto& s : streams) {
+      if (s.value("type", "") != "video" || !s.value("active", true)) continue;
+      const std::string mid = s.value("mid", "");
+      if (!mid.empty() &&
+          std::find(video_mids_.begin(), video_mids_.end(), mid) == video_mids_.end()) {
+        video_mids_.push_back(mid);
+      }
+    }
+  }
+
+  void configure_substream(const std::string& mid) {
+    const json body = {{"request", "configure"}, {"mid", mid}, {"substream", wanted_layer_}};
+    plugin_message(subscriber_handle_, body, json(), [this](const json& reply) {
+      if (plugin_error(reply)) {
+        listener_.on_signaling_error("configure",
+                                     "Janus refused a substream: " + janus_error(reply), false);
+      }
+    });
+  }
 
   void arm_keepalive() {
     keepalive_timer_.expires_after(kKeepaliveInterval);
@@ -344,6 +381,8 @@ class JanusSession final : public SignalingSession {
   json own_feed_;                 // our publisher id (a number, or a string with string_ids)
   std::vector<json> feeds_;       // every other publisher seen
   std::vector<json> to_subscribe_;
+  std::vector<std::string> video_mids_;  // of the subscriber PeerConnection
+  int wanted_layer_ = -1;                // simulcast substream asked for; -1: Janus's default
   std::uint64_t offer_version_ = 0;
   bool attaching_ = false;
   bool subscriber_joined_ = false;

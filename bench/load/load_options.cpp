@@ -87,9 +87,15 @@ std::string options_problem(const LoadOptions& o) {
     return "--churn leaves no time for a single replacement: raise --churn or --duration";
   }
   const double everyone = static_cast<double>(o.rooms) * o.participants + churn_events(o);
-  if (everyone > kMaxParticipantIndex) {
-    return "--rooms x --participants plus the churn replacements must stay under 32768 "
-           "participants";
+  if (everyone > kMaxParticipants) {
+    return "--rooms x --participants plus the churn replacements must be at most 8192 "
+           "participants (the probe's 13-bit publisher field)";
+  }
+  if (o.simulcast && o.audio_only) return "--simulcast needs video: it cannot go with --audio-only";
+  if (o.switch_layers && !o.simulcast)
+    return "--switch-layers needs --simulcast: there are no layers to switch";
+  if (o.simulcast && o.video_kbps < 100) {
+    return "--simulcast needs --video-kbps of at least 100 (the lowest layer gets a tenth)";
   }
   return {};
 }

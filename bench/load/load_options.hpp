@@ -29,6 +29,8 @@ struct LoadOptions {
   double join_spread_s = 0;    // participants start at even steps over this many seconds
   double churn_per_s = 0;      // during the window: leave-and-replace events per second
   double leave_drain_s = 0.3;  // a leaver stops sending, then closes this much later
+  bool simulcast = false;      // publishers send three layers (simulcast_layers.hpp)
+  bool switch_layers = false;  // subscribers alternate top/low layer every 2 s (needs simulcast)
 };
 
 // Where the server is, from --url (http:// or, for Janus's WebSocket transport, ws://; no TLS:
@@ -46,8 +48,9 @@ std::optional<ServerAddress> parse_server_url(const std::string& url, std::strin
 // One sentence when the options cannot work together; empty when they can.
 std::string options_problem(const LoadOptions& options);
 
-// Probe stream ids have 15 bits for the participant index (probe_payload.hpp).
-inline constexpr int kMaxParticipantIndex = 0x7FFF;
+// Probe stream ids have 13 bits for the participant index (probe_payload.hpp: 2 more are the
+// simulcast layer), so a run has at most 8192 participants, replacements included.
+inline constexpr int kMaxParticipants = 0x1FFF + 1;
 
 // The number of publishers (per room) once -1 has been resolved.
 inline int publisher_count(const LoadOptions& o) {

@@ -66,6 +66,8 @@ RunResult run_load(const LoadOptions& o, SignalingAdapter& signaling, bool quiet
   r.loss_percent = o.loss_percent;
   r.join_spread_s = o.join_spread_s;
   r.churn_per_s = o.churn_per_s;
+  r.simulcast = o.simulcast;
+  r.switch_layers = o.switch_layers;
 
   r.baseline = measure_loopback_baseline(kBaselineSamples);
   const auto certificate =
@@ -73,6 +75,7 @@ RunResult run_load(const LoadOptions& o, SignalingAdapter& signaling, bool quiet
   const auto run_id = static_cast<std::uint16_t>(random_below(0xFFFF) + 1);
   RunWindow window;
   Crowd crowd(o.threads);
+  const int starters = r.rooms * o.participants;
   const auto make = [&](int index, std::size_t room, int slot, bool replacement) -> Participant& {
     ParticipantConfig c;
     c.index = index;
@@ -86,6 +89,11 @@ RunResult run_load(const LoadOptions& o, SignalingAdapter& signaling, bool quiet
     c.run_id = run_id;
     c.expected_streams = expected_streams(o, c.publishes);
     c.dtls = dtls_options(o.srtp);
+    c.simulcast = o.simulcast;
+    c.switch_layers = o.switch_layers;
+    // Switches spread over the interval by index among everyone at the start (a replacement
+    // takes the turn of its index modulo that), as independent viewers would click.
+    c.switch_phase_us = kSwitchIntervalUs * (index % starters) / starters;
     return crowd.add(std::move(c), signaling, certificate, window);
   };
   const auto rooms = static_cast<std::size_t>(r.rooms);

@@ -82,6 +82,16 @@ int main(int argc, char** argv) {
                  "participants per second that leave during the window, each replaced 0.3 s later by a fresh "
                  "one of the same role in the same room (round-robin over rooms; 0: none)")
       ->capture_default_str();
+  app.add_flag("--simulcast", o.simulcast,
+               "publish the camera as three simulcast layers (rids q/h/f: 180p, 360p, 720p at "
+               "--video-kbps/10,\n"
+               "/3 and 1x, each its own SSRC); subscribers ask for the top layer (Bailanys: "
+               "media.view with a\n"
+               "720 px tile; Janus: substream 2)");
+  app.add_flag("--switch-layers", o.switch_layers,
+               "with --simulcast: every subscriber asks for the low layer, then the top one, "
+               "alternating every\n"
+               "2 s during the window, and reports the time to the new layer (layerSwitchMs)");
   CLI11_PARSE(app, argc, argv);
   o.srtp = srtp == "gcm" ? SrtpChoice::Gcm : srtp == "aes-cm" ? SrtpChoice::AesCm : SrtpChoice::Any;
   // Every session the participants make uses it; set before any of their threads starts.

@@ -64,11 +64,11 @@ void MediaSink::on_rtp(rtp::RtpPacket& packet, TimeUs now) {
   if (first_rtp_ == 0) first_rtp_ = now;
   const auto arrival = track->second.nack.on_packet(sequence, now);
   if (arrival == NackTracker::Arrival::Duplicate || arrival == NackTracker::Arrival::Old) return;
-  on_media(track->second, payload, rtx || arrival == NackTracker::Arrival::Recovered, now);
+  on_media(track->second, packet, payload, rtx || arrival == NackTracker::Arrival::Recovered, now);
 }
 
-void MediaSink::on_media(Track& track, std::span<const std::uint8_t> payload, bool retransmission,
-                         TimeUs now) {
+void MediaSink::on_media(Track& track, const rtp::RtpPacket& packet,
+                         std::span<const std::uint8_t> payload, bool retransmission, TimeUs now) {
   std::size_t offset = 1;  // the Opus TOC byte
   bool keyframe = false;
   if (track.video) {
@@ -90,27 +90,42 @@ void MediaSink::on_media(Track& track, std::span<const std::uint8_t> payload, bo
     ++counters_.foreign;
     return;
   }
-  ReceivedStream& s = streams_[probe->stream_id];
+  const int layer = stream_layer(probe->stream_id);
+  ReceivedStream& s = streams_[stream_track(probe->stream_id)];
   if (s.packets == 0 && s.first_packet == 0) {
-    s.stream_id = probe->stream_id;
+    s.stream_id = stream_track(probe->stream_id);
     s.video = stream_is_video(probe->stream_id);
     s.first_packet = now;
-    if (!s.video) {
-      ++started_streams_;
-      s.start_number = probe->number;
-    }
   }
-  if (keyframe && s.first_keyframe == 0) {
-    s.first_keyframe = now;
+  if (!s.video && !s.started) {
+    s.started = true;
     s.start_number = probe->number;
-    if (first_keyframe_ == 0) first_keyframe_ = now;
+    s.start_sent = probe->sent_us;
     ++started_streams_;
   }
+  if (keyframe) {
+    if (s.first_keyframe == 0) {
+      // The stream starts here at its first keyframe, whatever its layer (tally.hpp).
+      s.first_keyframe = now;
+      s.start_number = probe->number;
+      s.start_sent = probe->sent_us;
+    }
+    if (first_keyframe_ == 0) first_keyframe_ = now;
+    if (!s.started && layer == awaited_layer_) {
+      s.started = true;
+      ++started_streams_;
+    }
+  }
+  if (s.video && switches_ != nullptr) {
+    switches_->on_packet(s.stream_id, layer, keyframe, packet.marker(), packet.timestamp(),
+                         probe->sent_us, now);
+  }
+  auto& bits = s.seen[static_cast<std::size_t>(layer)];
   const std::size_t word = probe->number / 64;
-  if (word >= s.seen.size()) s.seen.resize(word + 1 + word / 2, 0);
+  if (word >= bits.size()) bits.resize(word + 1 + word / 2, 0);
   const std::uint64_t bit = std::uint64_t{1} << (probe->number % 64);
-  if ((s.seen[word] & bit) != 0) return;  // the same packet again
-  s.seen[word] |= bit;
+  if ((bits[word] & bit) != 0) return;  // the same packet again
+  bits[word] |= bit;
   ++s.packets;
   if (retransmission) ++s.retransmissions;
   if (!window_.contains(probe->sent_us)) return;

@@ -8,10 +8,12 @@
 #include "client_sdp.hpp"
 #include "client_transport.hpp"
 #include "latency_histogram.hpp"
+#include "layer_switch.hpp"
 #include "load_clock.hpp"
 #include "nack_tracker.hpp"
 #include "run_window.hpp"
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <span>
@@ -25,25 +27,31 @@ namespace bailanys::load {
 
 inline constexpr TimeUs kFreezeGapUs = 500'000;
 
-// What one subscriber got of one publisher stream.
+// What one subscriber got of one publisher stream (a simulcast camera is one stream here, its
+// layers kept apart by the probe's layer bits).
 struct ReceivedStream {
-  std::uint32_t stream_id = 0;
+  static constexpr std::size_t kLayers = 4;  // the probe's 2 layer bits
+  std::uint32_t stream_id = 0;               // the track's id (layer bits 0)
   bool video = false;
-  std::vector<std::uint64_t> seen;  // bit per probe number
+  std::array<std::vector<std::uint64_t>, kLayers> seen;  // per layer, a bit per probe number
   std::uint64_t packets = 0;        // unique packets
   std::uint64_t retransmissions = 0;  // recovered (RTX or a late original)
   TimeUs first_packet = 0, first_keyframe = 0;
-  // Probe number where the stream started here (video: its first keyframe; audio: first packet).
+  // Where the stream started here (video: its first keyframe, of any layer; audio: its first
+  // packet): that packet's probe number (within its layer) and send time.
   std::int64_t start_number = -1;
+  TimeUs start_sent = 0;
   TimeUs first_in_window = 0, last_in_window = 0;  // receive times of in-window packets
   std::uint64_t freezes = 0;  // between in-window packets; the edges are the tally's (tally.cpp)
   TimeUs longest_gap = 0;
+  bool started = false;  // counted in started_streams (video: a keyframe of the awaited layer)
 
-  [[nodiscard]] bool has(std::uint32_t number) const {
+  [[nodiscard]] bool has(std::uint32_t number, int layer = 0) const {
+    const auto& bits = seen[static_cast<std::size_t>(layer) % kLayers];
     const std::size_t word = number / 64;
-    return word < seen.size() && ((seen[word] >> (number % 64)) & 1U) != 0;
+    return word < bits.size() && ((bits[word] >> (number % 64)) & 1U) != 0;
   }
-  // Unique packets with probe numbers in [first, last].
+  // Unique packets of layer 0 with probe numbers in [first, last].
   [[nodiscard]] std::uint64_t count_between(std::int64_t first, std::int64_t last) const;
 };
 
@@ -61,12 +69,19 @@ class MediaSink {
  public:
   MediaSink(const RunWindow& window, std::uint16_t run_id, std::uint32_t seed);
 
+  // A video stream counts as started (warm-up) at a keyframe of this layer: the top one when
+  // the subscriber asks for it with simulcast, 0 otherwise.
+  void set_awaited_layer(int layer) { awaited_layer_ = layer; }
+  // Layer switches are measured (layer_switch.hpp) when set; not owned.
+  void set_layer_switches(LayerSwitches* switches) { switches_ = switches; }
+
   // Each subscribe offer: the tracks it sends now (old SSRCs stay known).
   void update_layout(const ReceiveLayout& layout);
   void on_rtp(rtc::rtp::RtpPacket& packet, TimeUs now);
   // NACKs and PLIs that are due.
   void on_tick(ClientTransport& transport, TimeUs now);
 
+  // By track stream id (stream_track()).
   [[nodiscard]] const std::unordered_map<std::uint32_t, ReceivedStream>& streams() const {
     return streams_;
   }
@@ -85,7 +100,8 @@ class MediaSink {
     bool pli_due = false;
   };
 
-  void on_media(Track& track, std::span<const std::uint8_t> payload, bool retransmission, TimeUs now);
+  void on_media(Track& track, const rtc::rtp::RtpPacket& packet,
+                std::span<const std::uint8_t> payload, bool retransmission, TimeUs now);
 
   const RunWindow& window_;
   std::uint16_t run_id_;
@@ -102,6 +118,8 @@ class MediaSink {
   sfu::bwe::TwccRecorder twcc_;
   TimeUs first_rtp_ = 0, first_keyframe_ = 0;
   int started_streams_ = 0;
+  int awaited_layer_ = 0;
+  LayerSwitches* switches_ = nullptr;
   std::vector<std::uint16_t> due_;
 };
 

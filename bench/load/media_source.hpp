@@ -8,12 +8,18 @@
 //   ends a frame. A keyframe goes out first and at once after each PLI or FIR.
 // Every payload carries the probe block (probe_payload.hpp) after its codec header. Sender
 // reports (RFC 3550 §6.4.1) go out once a second per stream.
+// With `simulcast`, the camera is three layers (simulcast_layers.hpp), each its own SSRC,
+// sequence, picture id and probe stream id, with the RID header extension on every packet; a
+// PLI or FIR names one SSRC and gets a keyframe of that layer only. The order in which the
+// layers' packets left is kept (sent_order()) so subscribers' expected packets can follow the
+// layer they were being sent (simulcast_accounting.hpp).
 #pragma once
 
 #include "client_sdp.hpp"
 #include "client_transport.hpp"
 #include "load_clock.hpp"
 #include "run_window.hpp"
+#include "simulcast_accounting.hpp"
 
 #include <algorithm>
 #include <array>
@@ -52,6 +58,7 @@ struct MediaSourceConfig {
   int video_kbps = 500;
   std::uint8_t audio_level = 40;  // -dBov of our "voice"
   std::uint32_t seed = 1;
+  bool simulcast = false;
 };
 
 class MediaSource {
@@ -68,7 +75,11 @@ class MediaSource {
   void on_rtcp(ClientTransport& transport, std::span<const std::uint8_t> compound, TimeUs now);
 
   [[nodiscard]] const SentStream& audio() const { return audio_; }
-  [[nodiscard]] const SentStream& video() const { return video_; }
+  // The only video stream, or the top simulcast layer.
+  [[nodiscard]] const SentStream& video() const { return video_.back().stream; }
+  // Every video stream, lowest layer first (one without simulcast).
+  [[nodiscard]] std::vector<const SentStream*> video_layers() const;
+  [[nodiscard]] const SentOrder& sent_order() const { return sent_order_; }
   [[nodiscard]] bool started() const { return started_; }
 
  private:
@@ -77,28 +88,39 @@ class MediaSource {
     std::uint16_t sequence = 0;
     std::uint32_t timestamp_base = 0;
   };
+  struct VideoLayer {
+    SentStream stream;
+    Header header;
+    std::uint16_t picture_id = 0;
+    std::uint32_t next_number = 0;
+    int kbps = 0;
+    std::uint16_t width = 0, height = 0;
+    std::string rid;  // empty without simulcast
+  };
 
   void send_audio(ClientTransport& transport);
-  void send_frame(ClientTransport& transport, bool keyframe);
+  void send_frame(ClientTransport& transport, VideoLayer& layer, bool keyframe);
   // Packets are stamped with the time they leave (now_us()), not the tick's time.
   // Writes header + payload into buffer_, sets seq/ts/marker and sends. Returns success.
   bool send_packet(ClientTransport& transport, SentStream& stream, Header& header,
                    std::uint32_t timestamp, bool marker, std::span<const std::uint8_t> payload);
-  void stamp(SentStream& stream, std::uint8_t* at, TimeUs now);
+  // Writes the probe; returns the packet number.
+  std::uint32_t stamp(SentStream& stream, std::uint32_t& next_number, std::uint8_t* at, TimeUs now);
   void send_reports(ClientTransport& transport, TimeUs now);
 
   MediaSourceConfig config_;
   const RunWindow& window_;
   std::mt19937 random_;
-  SentStream audio_, video_;
-  Header audio_header_, video_header_;
+  SentStream audio_;
+  std::vector<VideoLayer> video_;  // one, or the simulcast layers lowest first
+  Header audio_header_;
   PublishNegotiated negotiated_;
+  SentOrder sent_order_;  // simulcast only
   bool started_ = false;
   TimeUs started_at_ = 0;
   TimeUs next_audio_ = 0, next_frame_ = 0, next_report_ = 0;
   std::uint32_t audio_frames_ = 0;
-  std::uint16_t picture_id_ = 0;
-  std::uint32_t next_number_audio_ = 0, next_number_video_ = 0;
+  std::uint32_t next_number_audio_ = 0;
   std::uint32_t rtcp_ssrc_ = 0;
   std::vector<std::uint8_t> payload_;
   alignas(16) std::array<std::uint8_t, 1500 + rtc::srtp::kSrtpMaxOverhead> buffer_{};

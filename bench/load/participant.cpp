@@ -1,6 +1,7 @@
 #include "participant.hpp"
 
 #include "net/media_loop.hpp"
+#include "simulcast_layers.hpp"
 
 #include <boost/asio/io_context.hpp>
 
@@ -27,6 +28,8 @@ Participant::Participant(ParticipantConfig config, net::MediaLoop& loop, Signali
   ClientTransportListener& self = *this;  // a private base: convert here, not in make_unique
   receive_ = std::make_unique<ClientTransport>(loop_, certificate_, config_.dtls, self,
                                                config_.name + "/receive");
+  if (config_.simulcast) sink_.set_awaited_layer(kTopLayer);
+  if (config_.switch_layers) sink_.set_layer_switches(&switches_);
   if (config_.loss_percent > 0) {
     receive_->set_receive_loss(config_.loss_percent / 100.0, static_cast<std::uint32_t>(r()));
   }
@@ -41,6 +44,7 @@ Participant::Participant(ParticipantConfig config, net::MediaLoop& loop, Signali
     mc.video_kbps = config_.video_kbps;
     mc.audio_level = static_cast<std::uint8_t>(25 + (config_.index * 13) % 60);
     mc.seed = static_cast<std::uint32_t>(r());
+    mc.simulcast = config_.simulcast && !config_.audio_only;
     source_ = std::make_unique<MediaSource>(mc, window_);
   }
 }
@@ -57,13 +61,15 @@ void Participant::on_tick(TimeUs now) {
   if (closed_) return;
   receive_->on_tick(now);
   sink_.on_tick(*receive_, now);
+  if (config_.switch_layers) switch_layers(now);
   if (publish_) {
     publish_->on_tick(now);
     if (source_ && left_at_ == 0 && publish_->media_ready()) source_->on_tick(*publish_, now);
   }
-  // Warm: everything this participant should receive has started (nothing to receive: joined).
+  // Warm: everything this participant should receive has started (nothing to receive: its
+  // publish transport is up; Janus opens no receive connection for a lone publisher).
   const bool ready = config_.expected_streams == 0
-                         ? milestones_.receive_dtls != 0 && (!publish_ || milestones_.publish_dtls != 0)
+                         ? (publish_ ? milestones_.publish_dtls : milestones_.receive_dtls) != 0
                          : sink_.started_streams() >= config_.expected_streams;
   if (!warm_.load(std::memory_order_relaxed) && ready) {
     mark(milestones_.all_streams, now);
@@ -71,13 +77,35 @@ void Participant::on_tick(TimeUs now) {
   }
 }
 
+void Participant::switch_layers(TimeUs now) {
+  const TimeUs start = window_.start.load(std::memory_order_relaxed);
+  const TimeUs end = window_.end.load(std::memory_order_relaxed);
+  if (start == 0 || !session_ || now >= end || left_at_ != 0) return;
+  if (next_switch_ == 0) {
+    next_switch_ = start + config_.switch_phase_us;
+    // A replacement (--churn) joins during the window: its phase's next turn from now on.
+    while (config_.replacement && next_switch_ < now) next_switch_ += kSwitchIntervalUs;
+  }
+  if (now < next_switch_) return;
+  // Top -> low -> top ...: the first request leaves the top layer the warm-up waited for.
+  const int layer = switch_to_;
+  switch_to_ = layer == 0 ? kTopLayer : 0;
+  const bool measured = now + LayerSwitches::kDeadlineUs <= end;
+  switches_.request(layer, now, measured);
+  session_->want_video_layer(layer);
+  next_switch_ += kSwitchIntervalUs;
+}
+
 void Participant::begin_leave(TimeUs now) {
-  if (left_at_ == 0) left_at_ = now;
+  if (left_at_ != 0) return;
+  left_at_ = now;
+  switches_.abandon();  // a leaver's switches under way are neither complete nor incomplete
 }
 
 void Participant::close() {
   if (closed_) return;
   closed_ = true;
+  switches_.finish();  // switches still open (no keyframe of the new layer) are incomplete
   if (session_) session_->close();
   if (publish_) publish_->close();
   receive_->close();

@@ -51,7 +51,12 @@ struct ParticipantConfig {
   std::uint16_t run_id = 0;
   int expected_streams = 0;  // publisher streams this participant should receive
   rtc::dtls::DtlsOptions dtls;
+  bool simulcast = false;      // publish three layers; ask for the top one of every camera
+  bool switch_layers = false;  // in the window: top -> low -> top ... every kSwitchIntervalUs
+  TimeUs switch_phase_us = 0;  // this subscriber's first switch, after the window opens
 };
+
+inline constexpr TimeUs kSwitchIntervalUs = 2'000'000;
 
 class Participant final : SignalingListener, ClientTransportListener {
  public:
@@ -63,9 +68,11 @@ class Participant final : SignalingListener, ClientTransportListener {
 
   void start();
   void on_tick(TimeUs now);
-  // The first step of a churn leave: stop sending and stop counting what arrives (left_at()).
+  // The first step of a churn leave: stop sending, switching layers and counting what arrives
+  // (left_at()).
   void begin_leave(TimeUs now);
-  // Leaves: DTLS close_notify, WebSocket close. Sockets stay owned until destruction.
+  // Leaves: DTLS close_notify, WebSocket close; open layer switches are incomplete. Sockets
+  // stay owned until destruction.
   void close();
 
   [[nodiscard]] bool warm() const { return warm_.load(std::memory_order_acquire); }
@@ -77,6 +84,7 @@ class Participant final : SignalingListener, ClientTransportListener {
   [[nodiscard]] TimeUs left_at() const { return left_at_; }
   [[nodiscard]] const std::vector<std::string>& errors() const { return errors_; }
   [[nodiscard]] const MediaSink& sink() const { return sink_; }
+  [[nodiscard]] const LayerSwitches& layer_switches() const { return switches_; }
   [[nodiscard]] const MediaSource* source() const { return source_.get(); }
   [[nodiscard]] const ClientTransport* publish_transport() const { return publish_.get(); }
   [[nodiscard]] const ClientTransport& receive_transport() const { return *receive_; }
@@ -98,6 +106,8 @@ class Participant final : SignalingListener, ClientTransportListener {
   void on_rtcp(ClientTransport& t, std::span<const std::uint8_t> compound, TimeUs now) override;
 
   void fail(const std::string& what);
+  // --switch-layers: the next request when it is due.
+  void switch_layers(TimeUs now);
   void mark(TimeUs& milestone, TimeUs now) const {
     if (milestone == 0) milestone = std::max<TimeUs>(now - started_at_, 1);
   }
@@ -111,6 +121,9 @@ class Participant final : SignalingListener, ClientTransportListener {
   std::unique_ptr<ClientTransport> publish_, receive_;
   std::unique_ptr<MediaSource> source_;
   MediaSink sink_;
+  LayerSwitches switches_;
+  TimeUs next_switch_ = 0;  // 0: not scheduled yet
+  int switch_to_ = 0;       // the layer the next switch asks for
   std::string self_id_;
   std::uint64_t publish_session_id_ = 0, receive_session_id_ = 0;
   bool receive_connected_ = false;

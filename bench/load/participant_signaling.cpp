@@ -2,6 +2,7 @@
 #include "client_sdp.hpp"
 #include "participant.hpp"
 #include "sdp/session_description.hpp"
+#include "simulcast_layers.hpp"
 
 namespace bailanys::load {
 
@@ -10,6 +11,7 @@ void Participant::on_signaling_open() { mark(milestones_.ws_open, now_us()); }
 void Participant::on_joined(const std::string& self_id) {
   mark(milestones_.welcome, now_us());
   self_id_ = self_id;
+  if (config_.simulcast) session_->want_video_layer(kTopLayer);
   if (!publish_ || !source_) return;
   const LocalSdp local{publish_->local_ice(), publish_->fingerprint()};
   const auto offer = make_publish_offer(local, source_->streams(config_.name), publish_session_id_);

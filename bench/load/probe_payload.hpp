@@ -16,17 +16,23 @@ namespace bailanys::load {
 
 inline constexpr std::size_t kProbeSize = 18;
 
-// stream id = run id (16 bits, random per process) | publisher index (15 bits) | video bit.
-inline std::uint32_t make_stream_id(std::uint16_t run_id, int publisher_index, bool video) {
-  return (std::uint32_t{run_id} << 16) | (static_cast<std::uint32_t>(publisher_index & 0x7FFF) << 1) |
-         (video ? 1U : 0U);
+// stream id = run id (16 bits, random per process) | publisher index (13 bits) | simulcast
+// layer (2 bits: 0 lowest; 0 without simulcast) | video bit.
+inline std::uint32_t make_stream_id(std::uint16_t run_id, int publisher_index, bool video,
+                                    int layer = 0) {
+  return (std::uint32_t{run_id} << 16) |
+         (static_cast<std::uint32_t>(publisher_index & 0x1FFF) << 3) |
+         (static_cast<std::uint32_t>(layer & 3) << 1) | (video ? 1U : 0U);
 }
 inline std::uint16_t stream_run_id(std::uint32_t stream_id) {
   return static_cast<std::uint16_t>(stream_id >> 16);
 }
 inline int stream_publisher(std::uint32_t stream_id) {
-  return static_cast<int>((stream_id >> 1) & 0x7FFF);
+  return static_cast<int>((stream_id >> 3) & 0x1FFF);
 }
+inline int stream_layer(std::uint32_t stream_id) { return static_cast<int>((stream_id >> 1) & 3U); }
+// The stream id of a publisher's track whatever its layer (the layer bits cleared).
+inline std::uint32_t stream_track(std::uint32_t stream_id) { return stream_id & ~std::uint32_t{6}; }
 inline bool stream_is_video(std::uint32_t stream_id) { return (stream_id & 1U) != 0; }
 
 struct Probe {

@@ -1,5 +1,7 @@
 #include "report.hpp"
 
+#include "simulcast_layers.hpp"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -81,6 +83,13 @@ void add_milestone_rows(std::string& t, const std::map<std::string, MilestoneSum
   }
 }
 
+// Per-layer packet counts as {"q": n, "h": n, "f": n}.
+json layers_json(const std::array<std::uint64_t, 4>& counts) {
+  json out = json::object();
+  for (std::size_t i = 0; i < kLayers.size(); ++i) out[kLayers[i].rid] = counts[i];
+  return out;
+}
+
 }  // namespace
 
 std::string result_json(const RunResult& r) {
@@ -99,9 +108,10 @@ std::string result_json(const RunResult& r) {
          {"room", s.room},
          {"replacement", s.replacement},
          {"left", s.left}});
+    if (r.simulcast) subscribers.back()["layerPackets"] = layers_json(s.delivered_by_layer);
   }
   const std::uint64_t sent = r.sent_audio + r.sent_video;
-  const json out = {
+  json out = {
       {"server", r.server},
       {"url", r.url},
       {"room", r.room},
@@ -169,6 +179,15 @@ std::string result_json(const RunResult& r) {
       {"subscribers", subscribers},
       {"errors", r.errors},
   };
+  out["simulcast"] = r.simulcast;
+  if (r.simulcast)
+    out["simulcastLayers"] = {{"deliveredPackets", layers_json(r.delivered_by_layer)}};
+  if (r.switch_layers) {
+    out["layerSwitchMs"] = {{"firstPacket", summary_json(r.layer_switch.first_packet)},
+                            {"keyframe", summary_json(r.layer_switch.keyframe)},
+                            {"incomplete", r.layer_switch.incomplete},
+                            {"alreadyThere", r.layer_switch.already_there}};
+  }
   return out.dump(2);
 }
 
@@ -206,6 +225,21 @@ std::string result_table(const RunResult& r) {
   t += fmt::format("  {:<28}{:>14}\n", "loopback baseline p50/p99",
                    fmt::format("{:.3f}/{:.3f}", ms(r.baseline.quantile(0.5)), ms(r.baseline.quantile(0.99))));
   t += fmt::format("  {:<28}{:>14.1f}\n", "generator CPU, % of a core", r.generator_cpu_percent);
+  if (r.simulcast) {
+    t += fmt::format("  {:<28}{:>14}\n", "delivered per layer q/h/f",
+                     fmt::format("{}/{}/{}", r.delivered_by_layer[0], r.delivered_by_layer[1],
+                                 r.delivered_by_layer[2]));
+  }
+  if (r.switch_layers) {
+    const MilestoneSummary& fp = r.layer_switch.first_packet;
+    const MilestoneSummary& kf = r.layer_switch.keyframe;
+    t += fmt::format("  {:<28}{:>14}\n", "layer switches (incomplete)",
+                     fmt::format("{} ({})", fp.count, r.layer_switch.incomplete));
+    t += fmt::format("  {:<28}{:>14}\n", "  first packet ms p50/p95",
+                     fmt::format("{:.1f}/{:.1f}", fp.p50, fp.p95));
+    t += fmt::format("  {:<28}{:>14}\n", "  keyframe ms p50/p95",
+                     fmt::format("{:.1f}/{:.1f}", kf.p50, kf.p95));
+  }
   t += "\n  join, ms after start        count      p50      p95      max\n";
   add_milestone_rows(t, r.join);
   if (r.churn_per_s > 0) {

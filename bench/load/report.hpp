@@ -3,6 +3,7 @@
 
 #include "latency_histogram.hpp"
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -21,6 +22,7 @@ struct MilestoneSummary {
 struct SubscriberSummary {
   std::string name;
   std::uint64_t expected = 0, delivered = 0;
+  std::array<std::uint64_t, 4> delivered_by_layer{};  // --simulcast: window packets per layer
   std::uint64_t freezes = 0;
   std::optional<double> first_keyframe_ms;  // after the participant started
   int streams = 0;                          // publisher streams it received
@@ -74,6 +76,14 @@ struct RunResult {
   ChurnSummary churn;
   double generator_cpu_percent = 0;  // of one core, during the window
   std::vector<std::string> errors;
+  // --simulcast / --switch-layers (layer_switch.hpp)
+  bool simulcast = false, switch_layers = false;
+  std::array<std::uint64_t, 4>
+      delivered_by_layer{};  // cameras' window packets delivered, per layer
+  struct LayerSwitchTotals {
+    MilestoneSummary first_packet, keyframe;  // ms, over completed switches
+    std::uint64_t incomplete = 0, already_there = 0;
+  } layer_switch;
 
   [[nodiscard]] double delivered_ratio() const {
     return expected == 0 ? 0.0 : static_cast<double>(delivered) / static_cast<double>(expected);

@@ -48,6 +48,10 @@ class SignalingSession {
   // sources: mid -> "mic" / "camera".
   virtual void publish(const std::string& offer_sdp, const std::map<std::string, std::string>& sources) = 0;
   virtual void answer_subscribe(const std::string& answer_sdp, std::uint64_t version) = 0;
+  // Simulcast: the layer (0 lowest .. simulcast_layers.hpp's kTopLayer) to receive of every
+  // camera, from now on and for cameras that appear later. Bailanys: `media.view` with a tile
+  // height that wants that layer; Janus: `configure` with `substream`.
+  virtual void want_video_layer(int layer) { (void)layer; }
   // Leaves cleanly and closes; no listener calls afterwards.
   virtual void close() = 0;
 };

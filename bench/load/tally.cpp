@@ -1,5 +1,9 @@
 #include "tally.hpp"
 
+#include "probe_payload.hpp"
+#include "simulcast_accounting.hpp"
+#include "simulcast_layers.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -16,7 +20,13 @@ double ms_of(TimeUs micros) { return static_cast<double>(micros) / 1000.0; }
 struct PairCount {
   std::uint64_t expected = 0, delivered = 0, freezes = 0;
   TimeUs longest_gap = 0;
+  std::array<std::uint64_t, 4> delivered_by_layer{};  // a simulcast camera's, per layer
 };
+
+// The publisher sends this camera as simulcast layers (sent: its top layer).
+bool layered(const MediaSource& source, const SentStream& sent) {
+  return sent.video && source.video_layers().size() > 1;
+}
 
 PairCount count_pair(const Participant& sub, const Participant& pub, const SentStream& sent,
                      const TallyWindow& w) {
@@ -26,7 +36,7 @@ PairCount count_pair(const Participant& sub, const Participant& pub, const SentS
   const TimeUs pub_left = pub.left_at() != 0 ? pub.left_at() : kNever;
   const TimeUs t_to = std::min({w.end, sub_left, pub_left});
   const auto& streams = sub.sink().streams();
-  const auto found = streams.find(sent.stream_id);
+  const auto found = streams.find(stream_track(sent.stream_id));
   const ReceivedStream* got = found == streams.end() ? nullptr : &found->second;
   const bool started = got != nullptr && got->start_number >= 0;
 
@@ -40,11 +50,23 @@ PairCount count_pair(const Participant& sub, const Participant& pub, const SentS
     n_from = sent.first_sent_at(t_from);
   }
   if (t_to <= t_from) return c;
-  const std::int64_t n_to =
-      sub_left != kNever ? sent.first_sent_at(sub_left) - 1 : sent.window_last;
-  if (sent.window_first >= 0 && n_to >= n_from) {
-    c.expected = static_cast<std::uint64_t>(n_to - n_from + 1);
-    if (got != nullptr) c.delivered = got->count_between(n_from, n_to);
+  if (layered(*pub.source(), sent)) {
+    // One layer at a time: expected follows the layer the subscriber is on
+    // (simulcast_accounting.hpp), between the same bounds, by send time.
+    static const ReceivedStream kNothing;
+    const TimeUs from = !churned ? 0 : started ? got->start_sent : t_from;
+    const LayerAccount a = account_simulcast(
+        pub.source()->sent_order(), got != nullptr ? *got : kNothing, kTopLayer, from, sub_left);
+    c.expected = a.expected;
+    c.delivered = a.delivered;
+    c.delivered_by_layer = a.delivered_by_layer;
+  } else {
+    const std::int64_t n_to =
+        sub_left != kNever ? sent.first_sent_at(sub_left) - 1 : sent.window_last;
+    if (sent.window_first >= 0 && n_to >= n_from) {
+      c.expected = static_cast<std::uint64_t>(n_to - n_from + 1);
+      if (got != nullptr) c.delivered = got->count_between(n_from, n_to);
+    }
   }
   if (!sent.video) return c;
   if (got == nullptr || got->first_in_window == 0) {
@@ -83,7 +105,7 @@ std::optional<double> received_by_others(const Participant& pub,
     if (p.get() == &pub || p->config().room != pub.config().room || !there) continue;
     for (const SentStream* s : {&source->audio(), &source->video()}) {
       if (s->ssrc == 0) continue;
-      const auto got = p->sink().streams().find(s->stream_id);
+      const auto got = p->sink().streams().find(stream_track(s->stream_id));
       if (got == p->sink().streams().end() || got->second.start_number < 0) {
         if (p->left_at() != 0) break;  // gone before it got them
         return std::nullopt;
@@ -95,7 +117,9 @@ std::optional<double> received_by_others(const Participant& pub,
 }
 
 void add_sent(RunResult& r, const MediaSource& s) {
-  for (const SentStream* stream : {&s.audio(), &s.video()}) {
+  std::vector<const SentStream*> streams = s.video_layers();  // every simulcast layer
+  streams.insert(streams.begin(), &s.audio());
+  for (const SentStream* stream : streams) {
     if (stream->ssrc == 0) continue;
     (stream->video ? r.sent_video : r.sent_audio) += stream->window_packets();
     r.sent_bytes += stream->bytes;
@@ -154,7 +178,7 @@ void tally(RunResult& r, const std::vector<std::unique_ptr<Participant>>& people
     if (p->source() != nullptr) add_sent(r, *p->source());
   }
   std::map<std::string, std::vector<double>> join, churn_join;
-  std::vector<double> seen_by_others;
+  std::vector<double> seen_by_others, switch_first_packet, switch_keyframe;
   for (const auto& sub : people) {
     SubscriberSummary s;
     s.name = sub->config().name;
@@ -170,7 +194,11 @@ void tally(RunResult& r, const std::vector<std::unique_ptr<Participant>>& people
       for (const SentStream* sent : {&pub->source()->audio(), &pub->source()->video()}) {
         if (sent->ssrc == 0) continue;
         const PairCount c = count_pair(*sub, *pub, *sent, w);
-        if (sub->sink().streams().contains(sent->stream_id)) ++s.streams;
+        if (sub->sink().streams().contains(stream_track(sent->stream_id))) ++s.streams;
+        for (std::size_t l = 0; l < c.delivered_by_layer.size(); ++l) {
+          s.delivered_by_layer[l] += c.delivered_by_layer[l];
+          r.delivered_by_layer[l] += c.delivered_by_layer[l];
+        }
         s.expected += c.expected;
         s.delivered += c.delivered;
         s.freezes += c.freezes;
@@ -191,6 +219,13 @@ void tally(RunResult& r, const std::vector<std::unique_ptr<Participant>>& people
     r.freezes += s.freezes;
     r.longest_gap_ms = std::max(r.longest_gap_ms, room.longest_gap_ms);
     add_receiver_counters(r, *sub);
+    const LayerSwitches& switches = sub->layer_switches();
+    switch_first_packet.insert(switch_first_packet.end(), switches.first_packet_ms().begin(),
+                               switches.first_packet_ms().end());
+    switch_keyframe.insert(switch_keyframe.end(), switches.keyframe_ms().begin(),
+                           switches.keyframe_ms().end());
+    r.layer_switch.incomplete += switches.incomplete();
+    r.layer_switch.already_there += switches.already_there();
     if (s.replacement) {
       ++r.churn.joined;
       add_milestones(churn_join, m);
@@ -209,6 +244,8 @@ void tally(RunResult& r, const std::vector<std::unique_ptr<Participant>>& people
     if (r.churn_per_s > 0) r.churn.join[name] = summarize(churn_join[name]);
   }
   r.churn.received_by_others = summarize(std::move(seen_by_others));
+  r.layer_switch.first_packet = summarize(std::move(switch_first_packet));
+  r.layer_switch.keyframe = summarize(std::move(switch_keyframe));
 }
 
 }  // namespace bailanys::load

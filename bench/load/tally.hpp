@@ -1,5 +1,6 @@
 // Adding up a run once its loops stopped: what each publisher sent, what each subscriber of its
-// room got, freezes, join milestones, per room and for the churn replacements.
+// room got, freezes, join milestones, per room and for the churn replacements, simulcast layers
+// and layer switches.
 //
 // Which packets a subscriber S is expected to get of a stream X (publisher P in S's room):
 // - the packets X sent inside the window; P sends nothing once it began to leave;
@@ -10,6 +11,9 @@
 //   (`churn.joinMs`, `churn.receivedByOthersMs`), not loss. If X never started at S, every
 //   packet from the join timeout after the later of S's and P's starts counts, and a freeze.
 // A pair of participants that were both there for the whole window counts every packet.
+// A simulcast camera (--simulcast) is one stream per subscriber, whatever its layer: its packets
+// are expected only of the layer the subscriber is on (simulcast_accounting.hpp), within the
+// same bounds taken by send time (from the start packet's, up to the subscriber's leave).
 #pragma once
 
 #include "load_clock.hpp"

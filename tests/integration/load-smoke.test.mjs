@@ -85,6 +85,32 @@ describe('load generator smoke run (bailanys-load)', { timeout: 180_000 }, () =>
       assert.ok(r.latencyMs.p99 < 50, `one-way latency p99 ${r.latencyMs.p99} ms; ${brief}`);
     });
 
+  it('simulcast with layer switches, 5 s: the top layer reaches everyone, every switch completes',
+    { timeout: 90_000 }, async () => {
+      // One publisher sends three layers; two listeners ask for the top one, then alternate
+      // low/top every 2 s (bench/load/README.md, "Simulcast").
+      const run = await runLoad(['--url', server.origin, '--participants', '3', '--publishers', '1',
+        '--simulcast', '--switch-layers', '--video-kbps', '600', '--duration', '5', '--json']);
+      const where = `exit ${run.code ?? run.signal}\nstderr: ${run.stderr}\nstdout: ${run.stdout.slice(0, 6000)}`;
+      assert.equal(run.code, 0, where);
+      const r = JSON.parse(run.stdout);
+      const brief = JSON.stringify({
+        warm: r.warm, received: r.received, nack: r.nack, freezes: r.freezes, layers: r.simulcastLayers,
+        layerSwitchMs: r.layerSwitchMs, joinMs: r.joinMs, errors: r.errors,
+      });
+      assert.equal(r.simulcast, true);
+      assert.deepEqual(r.errors, [], brief);
+      assert.equal(r.warm, 3, `every listener got a keyframe of the top layer before the window; ${brief}`);
+      assert.ok(r.received.deliveredRatio >= 0.99, `delivered ratio ${r.received.deliveredRatio}; ${brief}`);
+      assert.equal(r.freezes.count, 0, `video gaps over 500 ms; ${brief}`);
+      assert.ok(r.simulcastLayers.deliveredPackets.f > 0 && r.simulcastLayers.deliveredPackets.q > 0, brief);
+      // Listener 2 of 3 switches at 0.67 s and 2.67 s, listener 3 at 1.33 s (later ones would end
+      // after the window).
+      assert.equal(r.layerSwitchMs.incomplete, 0, brief);
+      assert.equal(r.layerSwitchMs.keyframe.count, 3, brief);
+      assert.ok(r.layerSwitchMs.keyframe.max < 1000, brief);
+    });
+
   it('2 rooms of 3: packets are expected only within their own room, and all arrive', { timeout: 60_000 }, async () => {
     const run = await runLoad(['--url', server.origin, '--rooms', '2', '--participants', '3', '--duration', '2',
       '--video-kbps', '200', '--json']);
@@ -136,9 +162,16 @@ describe('load generator smoke run (bailanys-load)', { timeout: 180_000 }, () =>
       { timeoutMs: 20_000 });
     assert.equal(run.code, 1);
     assert.match(run.stderr, /--publishers cannot exceed --participants/);
+    const switching = await runLoad(['--url', server.origin, '--switch-layers'], { timeoutMs: 20_000 });
+    assert.equal(switching.code, 1);
+    assert.match(switching.stderr, /--switch-layers needs --simulcast/);
     const rooms = await runLoad(['--url', server.origin, '--rooms', '2', '--room', 'bcd-fghj-kmn'], { timeoutMs: 20_000 });
     assert.equal(rooms.code, 1);
     assert.match(rooms.stderr, /--room names one room/);
+    const crowded = await runLoad(['--url', server.origin, '--rooms', '3', '--participants', '3000'],
+      { timeoutMs: 20_000 });
+    assert.equal(crowded.code, 1);
+    assert.match(crowded.stderr, /at most 8192 participants/);
   });
 });
 
