@@ -6,6 +6,7 @@
 #include "rtc/rtp/codecs.hpp"
 #include "rtc/rtp/rtp_packet.hpp"
 
+#include <algorithm>
 #include <bit>
 
 namespace bailanys::load {
@@ -141,8 +142,58 @@ void MediaSink::on_media(Track& track, const rtp::RtpPacket& packet,
   s.last_in_window = std::max(s.last_in_window, now);
 }
 
+void MediaSink::on_rtcp(std::span<const std::uint8_t> compound, TimeUs now) {
+  const auto packets = rtcp::parse_rtcp(compound);
+  if (!packets) return;
+  for (const auto& packet : *packets) {
+    const auto* sr = std::get_if<rtcp::SenderReport>(&packet);
+    if (sr == nullptr) continue;
+    if (const auto it = tracks_.find(sr->ssrc); it != tracks_.end()) {
+      it->second.last_sr = static_cast<std::uint32_t>(sr->ntp_time >> 16);
+      it->second.last_sr_at = now;
+    }
+  }
+}
+
+void MediaSink::send_reports(ClientTransport& transport, TimeUs now) {
+  for (auto& [ssrc, track] : tracks_) {
+    // RFC 3550 §6.4: blocks for the sources heard from since the last report.
+    const auto highest = track.nack.highest();
+    if (!highest || *highest == track.reported_highest) continue;
+    const auto abandoned = track.nack.counters().abandoned;
+    rtcp::ReportBlock block;
+    block.ssrc = ssrc;
+    // Loss after repair: what was given up (RFC 3550 §6.4.1 counts late and repaired packets as
+    // received).
+    const std::int64_t expected =
+        track.reported_highest < 0 ? 0 : *highest - track.reported_highest;
+    const auto lost = abandoned - track.reported_abandoned;
+    if (expected > 0 && lost > 0) {
+      block.fraction_lost = static_cast<std::uint8_t>(
+          std::min<std::uint64_t>(255, (lost << 8) / static_cast<std::uint64_t>(expected)));
+    }
+    block.cumulative_lost = static_cast<std::int32_t>(std::min<std::uint64_t>(abandoned, 0x7FFFFF));
+    block.highest_seq = static_cast<std::uint32_t>(*highest);
+    if (track.last_sr_at != 0) {
+      block.last_sr = track.last_sr;
+      const TimeUs held = std::max<TimeUs>(0, now - track.last_sr_at - kDlsrShortfallUs);
+      block.delay_since_last_sr = static_cast<std::uint32_t>(held * 65536 / 1'000'000);
+    }
+    track.reported_highest = *highest;
+    track.reported_abandoned = abandoned;
+    // One report block per packet: Janus reads only the first block of a report, and picks the
+    // stream a compound packet is about by that block's SSRC.
+    const rtcp::RtcpPacket rr = rtcp::ReceiverReport{own_ssrc_, {block}};
+    if (transport.send_rtcp(rtcp::serialize_rtcp(std::span(&rr, 1)))) ++counters_.reports;
+  }
+}
+
 void MediaSink::on_tick(ClientTransport& transport, TimeUs now) {
   if (!transport.media_ready()) return;
+  if (now >= next_reports_) {
+    send_reports(transport, now);
+    next_reports_ = now + kReportIntervalUs;
+  }
   if (twcc_.feedback_due(now)) {
     for (auto& feedback : twcc_.build_feedback(now)) {
       const rtcp::RtcpPacket packet = std::move(feedback);

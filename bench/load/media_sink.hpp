@@ -3,6 +3,8 @@
 // asks for a keyframe when a loss is given up, and reads the probe block of every payload to
 // measure per publisher stream: which packets arrived (for the delivered ratio), one-way
 // latency of first transmissions, freezes (video gaps over 500 ms) and the first keyframe.
+// Sends receiver reports (RFC 3550 §6.4.2) that echo the server's sender reports: Janus keeps no
+// packets for retransmission until such a report has given it a round-trip time (README).
 #pragma once
 
 #include "client_sdp.hpp"
@@ -26,6 +28,12 @@
 namespace bailanys::load {
 
 inline constexpr TimeUs kFreezeGapUs = 500'000;
+inline constexpr TimeUs kReportIntervalUs = 1'000'000;  // a browser's, for video
+// The delay since the last SR is reported this much short, so the server computes a round trip
+// 1 ms longer: Janus truncates it to whole milliseconds and sizes its retransmission history
+// only when that value changes from its initial 0, so a sub-millisecond loopback round trip
+// would leave it keeping no packets at all (README, "Against Janus").
+inline constexpr TimeUs kDlsrShortfallUs = 1'000;
 
 // What one subscriber got of one publisher stream (a simulcast camera is one stream here, its
 // layers kept apart by the probe's layer bits).
@@ -63,6 +71,7 @@ struct SinkCounters {
   std::uint64_t nack_packets = 0;
   std::uint64_t plis = 0;
   std::uint64_t feedbacks = 0;  // transport-wide feedback packets sent
+  std::uint64_t reports = 0;    // receiver reports sent
 };
 
 class MediaSink {
@@ -78,7 +87,9 @@ class MediaSink {
   // Each subscribe offer: the tracks it sends now (old SSRCs stay known).
   void update_layout(const ReceiveLayout& layout);
   void on_rtp(rtc::rtp::RtpPacket& packet, TimeUs now);
-  // NACKs and PLIs that are due.
+  // The server's RTCP on the receive transport: its sender reports, echoed in our receiver reports.
+  void on_rtcp(std::span<const std::uint8_t> compound, TimeUs now);
+  // NACKs, PLIs and receiver reports that are due.
   void on_tick(ClientTransport& transport, TimeUs now);
 
   // By track stream id (stream_track()).
@@ -98,7 +109,13 @@ class MediaSink {
     bool video = false;
     NackTracker nack;
     bool pli_due = false;
+    std::uint32_t last_sr = 0;  // middle 32 bits of the NTP time of the server's last SR
+    TimeUs last_sr_at = 0;
+    std::int64_t reported_highest = -1;  // at the previous receiver report
+    std::uint64_t reported_abandoned = 0;
   };
+
+  void send_reports(ClientTransport& transport, TimeUs now);
 
   void on_media(Track& track, const rtc::rtp::RtpPacket& packet,
                 std::span<const std::uint8_t> payload, bool retransmission, TimeUs now);
@@ -121,6 +138,7 @@ class MediaSink {
   int awaited_layer_ = 0;
   LayerSwitches* switches_ = nullptr;
   std::vector<std::uint16_t> due_;
+  TimeUs next_reports_ = 0;
 };
 
 }  // namespace bailanys::load

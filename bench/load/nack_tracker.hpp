@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <vector>
 
 namespace bailanys::load {
@@ -30,6 +31,10 @@ class NackTracker {
   std::size_t due(TimeUs now, std::vector<std::uint16_t>& out);
 
   [[nodiscard]] const NackCounters& counters() const { return counters_; }
+  // The extended highest sequence number received (RFC 3550 A.1); nullopt before any packet.
+  [[nodiscard]] std::optional<std::int64_t> highest() const {
+    return started_ ? std::optional(highest_) : std::nullopt;
+  }
 
   static constexpr TimeUs kRetryUs = 30'000;       // about one RTT plus the server's pacing
   static constexpr TimeUs kGiveUpUs = 1'000'000;   // the server's retransmission history

@@ -144,7 +144,8 @@ void Participant::on_rtp(ClientTransport& t, rtc::rtp::RtpPacket& packet, TimeUs
 
 void Participant::on_rtcp(ClientTransport& t, std::span<const std::uint8_t> compound, TimeUs now) {
   if (&t == publish_.get() && source_) source_->on_rtcp(t, compound, now);
-  // On the receive transport the server sends sender reports: nothing to measure there yet.
+  // On the receive transport: the server's sender reports, which our receiver reports echo.
+  if (&t == receive_.get()) sink_.on_rtcp(compound, now);
 }
 
 }  // namespace bailanys::load
