@@ -78,6 +78,7 @@ std::string options_problem(const LoadOptions& o) {
     return "--video-kbps must be within 20..20000";
   }
   if (o.loss_percent < 0 || o.loss_percent >= 100) return "--loss must be within 0..99";
+  if (!(o.settle_s >= 0 && o.settle_s <= 60)) return "--settle must be within 0..60 seconds";
   if (o.name.empty() || o.name.size() > 40) return "--name must be 1-40 characters";
   if (!(o.join_spread_s >= 0 && o.join_spread_s <= 600))
     return "--join-spread must be within 0..600 seconds";

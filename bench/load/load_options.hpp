@@ -25,6 +25,7 @@ struct LoadOptions {
   SrtpChoice srtp = SrtpChoice::Any;
   double join_timeout_s = 15;  // longest wait for every stream to reach every subscriber
   double drain_s = 0.5;        // after the senders stop: late packets and retransmissions
+  double settle_s = 0.2;       // after the warm-up, before the window: estimates settle
   std::string name = "load";   // display names are <name>-<index>
   double join_spread_s = 0;    // participants start at even steps over this many seconds
   double churn_per_s = 0;      // during the window: leave-and-replace events per second

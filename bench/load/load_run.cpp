@@ -16,7 +16,6 @@ namespace bailanys::load {
 
 namespace {
 
-constexpr TimeUs kWindowLeadUs = 200'000;  // the window opens this far in the future
 constexpr int kBaselineSamples = 300;
 
 double cpu_seconds() {
@@ -130,7 +129,7 @@ RunResult run_load(const LoadOptions& o, SignalingAdapter& signaling, bool quiet
     if (all) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  const TimeUs window_start = now_us() + kWindowLeadUs;
+  const TimeUs window_start = now_us() + static_cast<TimeUs>(o.settle_s * 1e6);
   const TimeUs window_end = window_start + static_cast<TimeUs>(o.duration_s * 1e6);
   window.end.store(window_end);
   window.start.store(window_start);

@@ -73,6 +73,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--join-timeout", o.join_timeout_s, "seconds to wait for every stream to reach every subscriber")
       ->capture_default_str();
+  app.add_option("--settle", o.settle_s,
+                 "seconds between the warm-up (everyone receives everything) and the measured window: "
+                 "lets the server's downlink estimates and allocations settle")
+      ->capture_default_str();
   app.add_option("--name", o.name, "display-name prefix of the participants")->capture_default_str();
   app.add_option("--join-spread", o.join_spread_s,
                  "seconds over which the participants start, at even steps (0: all at once); join times "

@@ -84,7 +84,10 @@ export async function runStep(ctx, workload, column, pin, value) {
   const name = safe(`${pin.id}-${workload.id}-${column.id}-${value}`);
   const logFile = path.join(ctx.outDir, 'logs', `${name}.server.log`);
   const stepCtx = { ...ctx, workload };
-  const args = [...workload.args(value, stepCtx), '--duration', String(ctx.stepSeconds), '--srtp', ctx.srtp];
+  // --settle: the window opens 2 s after everyone receives everything, once downlink estimates
+  // and allocations have settled (bench/load/README.md).
+  const settle = ctx.generator.flags.has('--settle') ? ['--settle', '2'] : [];
+  const args = [...workload.args(value, stepCtx), '--duration', String(ctx.stepSeconds), '--srtp', ctx.srtp, ...settle];
   const t0 = performance.now();
   const step = {
     workload: workload.id, column: column.id, pin, value, unit: workload.unit,

@@ -5,9 +5,11 @@ import { LIMITS } from './stepping.mjs';
 const fmt = (x, digits = 0) => (x == null || Number.isNaN(x) ? '–' : Number(x).toFixed(digits));
 const thousands = (x) => (x == null ? '–' : Math.round(x).toLocaleString('en-US'));
 
+// Two milestones: media flowing (first RTP on the receive transport) and every stream received.
 function joinOf(workload, json) {
-  const j = workload.join?.(json) ?? json?.joinMs?.allStreams;
-  return j ? `${fmt(j.p50)} / ${fmt(j.p95)}` : '–';
+  const m = workload.join?.(json) ?? json?.joinMs;
+  const q = (j) => (j ? `${fmt(j.p50)} / ${fmt(j.p95)}` : '–');
+  return m ? `${q(m.firstRtp)}; ${q(m.allStreams)}` : '–';
 }
 
 function notes(result, workload, ctx) {
@@ -56,7 +58,7 @@ export function renderTable(ctx, results) {
     lines.push(`### Server on ${pin.serverCores === 1 ? 'one core' : `${pin.serverCores} cores`} `
       + `(server \`taskset -c ${pin.serverCpus}\`, generator \`taskset -c ${pin.generatorCpus}\`, ${pin.generatorThreads} generator thread(s))`);
     lines.push('');
-    lines.push('| workload | server | knee | CPU µs / fwd pkt | egress pkt/s per core | RSS / participant | join p50 / p95 ms | next step failed on | notes |');
+    lines.push('| workload | server | knee | CPU µs / fwd pkt | egress pkt/s per core | RSS / participant | join p50 / p95 ms (first media; all streams) | next step failed on | notes |');
     lines.push('|---|---|---|---|---|---|---|---|---|');
     for (const workload of ctx.workloads) {
       for (const column of ctx.columns) {
@@ -89,8 +91,10 @@ export function renderReport(ctx, results) {
     + 'in it (unique deliveries plus packets the subscribers dropped on purpose under --loss).');
   out.push('- **egress pkt/s per core**: those forwarded packets per second, divided by the cores the server was given.');
   out.push('- **RSS / participant**: peak RSS in the window minus the idle server\'s RSS, over the participants.');
-  out.push('- **join p50 / p95**: ms from a participant\'s start until it received every stream (`joinMs.allStreams`; '
-    + 'W4-churn: the churned joins).');
+  out.push('- **join p50 / p95**: ms from a participant\'s start (its WebSocket connect) until its first media packet '
+    + '(`joinMs.firstRtp`), then until it received every stream (`joinMs.allStreams`; video: a keyframe). W4-churn: the '
+    + 'replacements\' joins. Bailanys\'s downlink estimate starts at 1 Mbit/s, so a subscriber of several 1 Mbit/s cameras '
+    + 'gets some of them only after its first probes (about 0.3–1.5 s); Janus sends everything at once.');
   out.push('- **next step failed on**: the step after the knee and the criteria it broke. A generator above '
     + `${L.generatorShare * 100} % of its cores is flagged: that knee is the generator's, not the server's.`);
   out.push(`- **others on its cores**: busy time of the server's cores (/proc/stat) minus the server's CPU (and the `
