@@ -16,11 +16,19 @@ namespace bailanys::sfu {
 class DownTrack;
 
 // One encoding of a track: the only one, or one simulcast layer (RFC 8853) named by its rid.
+// A layer with no packet for this long is off (Chromium stops sending a layer its uplink cannot
+// carry; several frame intervals of the slowest layer, so a hiccup does not count).
+inline constexpr TimeMs kLayerActiveMs = 1500;
+
 struct TrackLayer {
   std::string rid;         // empty without simulcast
   std::uint32_t ssrc = 0;  // learned from a=ssrc, the RID or the MID header extension; 0 = not yet
   std::uint64_t packets = 0, bytes = 0;  // payload bytes received
   TimeMs last_packet_at = -1;
+  TimeMs first_packet_at = -1;
+  [[nodiscard]] bool active(TimeMs now) const {
+    return ssrc != 0 && last_packet_at >= 0 && now - last_packet_at < kLayerActiveMs;
+  }
   // Measured over the last interval (room timer); 0 until measured.
   std::uint64_t bitrate_bps = 0;
   std::uint64_t bytes_at_last_measure = 0;
@@ -39,8 +47,8 @@ struct PublishedTrack {
   sdp::MediaKind kind = sdp::MediaKind::Audio;
   // Layers from the lowest to the highest quality; exactly one without simulcast.
   std::vector<TrackLayer> layers = std::vector<TrackLayer>(1);
-  bool ssrc_signalled = false;  // from a=ssrc: a packet's MID cannot move the track elsewhere
-  std::vector<sdp::Codec> codecs;  // the publisher's payload types, as answered
+  bool ssrc_signalled = false;       // from a=ssrc: a packet's MID cannot move the track elsewhere
+  std::vector<sdp::Codec> codecs;    // the publisher's payload types, as answered
   std::uint32_t codecs_version = 0;  // bumped on renegotiation (DownTracks re-map PTs)
   std::vector<DownTrack*> down_tracks;
   std::uint64_t packets = 0;

@@ -21,13 +21,17 @@ constexpr TimeMs kAllocateIntervalMs = 200;
 constexpr TimeMs kQualityIntervalMs = 2000;
 // Unchanged levels are repeated this often (the client forgets a report after 7 s).
 constexpr TimeMs kQualityRepeatMs = 4000;
-constexpr TimeMs kLayerActiveMs = 1500;  // a layer with no packet for this long is off
 // What an Opus stream costs on the wire beyond its payload: 50 packets/s of IP, UDP, RTP with
 // extensions and the SRTP tag, about 70 bytes each.
 constexpr std::uint64_t kAudioOverheadBps = std::uint64_t{50} * 70 * 8;
 constexpr std::uint64_t kAudioAssumedBps = 32'000;  // before a measurement
 constexpr std::size_t kMaxPaddingPacketsPerTick = 200;
 constexpr std::uint64_t kProbeBeyondWantedPercent = 100 + kUpgradeMarginPercent + 10;
+// A new layer is measured this long after its first packet, not at the next 1 s measurement:
+// until then the allocator assumes a tier's typical bitrate (150 kbit/s for a small layer), and
+// a 1 Mbit/s camera without simulcast, started on that assumption, was paused again a second
+// later when its real rate showed (a newcomer to a meeting saw pictures freeze).
+constexpr TimeMs kFirstMeasureMs = 300;
 
 int cap_layer(VideoCap cap) {
   switch (cap) {
@@ -73,6 +77,8 @@ void Room::adapt(TimeMs now) {
   if (now - last_measure_ >= kMeasureIntervalMs) {
     measure_layers(now);
     last_measure_ = now;
+  } else {
+    measure_new_layers(now);
   }
   const bool periodic = now - last_allocate_ >= kAllocateIntervalMs;
   if (periodic) last_allocate_ = now;
@@ -86,6 +92,21 @@ void Room::adapt(TimeMs now) {
   if (now - last_quality_ >= kQualityIntervalMs) {
     report_quality(now);
     last_quality_ = now;
+  }
+}
+
+void Room::measure_new_layers(TimeMs now) {
+  for (auto& [id, p] : participants_) {
+    for (auto& track : p->tracks) {
+      for (auto& layer : track->layers) {
+        if (layer.bitrate_bps != 0 || layer.first_packet_at < 0) continue;
+        const TimeMs elapsed = now - layer.first_packet_at;
+        if (elapsed < kFirstMeasureMs) continue;
+        layer.bitrate_bps = std::max<std::uint64_t>(
+            1, layer.bytes * 8 * 1000 / static_cast<std::uint64_t>(elapsed));
+        for (const auto& [other_id, other] : participants_) other->allocation_dirty = true;
+      }
+    }
   }
 }
 
@@ -159,8 +180,7 @@ void Room::allocate(Participant& p, TimeMs now) {
       AllocationLayer l;
       l.bitrate_bps = layer.bitrate_bps;
       l.height = layer.height;
-      l.active = layer.ssrc != 0 && layer.last_packet_at >= 0 &&
-                 now - layer.last_packet_at < kLayerActiveMs;
+      l.active = layer.active(now);
       t.layers.push_back(l);
     }
     t.current_layer = slot.down->target_layer();
@@ -234,8 +254,11 @@ void Room::allocate(Participant& p, TimeMs now) {
     e.receiving = std::move(receiving);
     host_.emit(std::move(e));
   }
+  // Probe a little beyond what is wanted: stepping up needs the allocator's margin on top. Not
+  // before DTLS is up: a cluster started earlier cannot be sent, times out as a failed probe,
+  // and backs the next one off by 1.5 s (a newcomer's video then waited ~2 s for its estimate).
+  if (p.receive->state() != rtc::transport::TransportState::Connected) return;
   const int cluster = p.send->probe_cluster();
-  // Probe a little beyond what is wanted: stepping up needs the allocator's margin on top.
   p.send->want((result.wanted_bps + audio_bps) * kProbeBeyondWantedPercent / 100, steady_now_us());
   if (p.send->probe_cluster() != cluster && p.send->probe_cluster() >= 0) {
     spdlog::debug(

@@ -367,6 +367,7 @@ void Room::count_received(TrackLayer& layer, const rtp::RtpPacket& packet, TimeM
   ++layer.packets;
   layer.bytes += packet.payload().size();
   layer.last_packet_at = now;
+  if (layer.first_packet_at < 0) layer.first_packet_at = now;
   // Extended highest sequence number (RFC 3550 A.1, without probation: for loss figures only).
   const std::uint16_t seq = packet.sequence();
   if (!layer.seq_started) {

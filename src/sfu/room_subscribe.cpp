@@ -11,6 +11,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include <strings.h>
 
 namespace bailanys::sfu {
@@ -190,6 +192,7 @@ void Room::subscribe_answer(const std::string& participant_id, const std::string
   }
   // sections[0] is the probe; slot i is m-section i + 1. Slots added after this offer went out
   // are not in it and wait for the next one.
+  std::vector<ReceiveSlot*> fresh_video;
   for (std::size_t i = 1; i < answer.sections.size() && i - 1 < p->slots.size(); ++i) {
     ReceiveSlot& slot = p->slots[i - 1];
     const auto& section = answer.sections[i];
@@ -198,12 +201,13 @@ void Room::subscribe_answer(const std::string& participant_id, const std::string
     if (section.direction == sdp::Direction::SendOnly) {
       if (!slot.down->negotiated()) {
         slot.down->configure(section);
-        // A new track on a connected transport gets a picture quickly (on a new transport,
-        // the request goes out when DTLS is up: on_timer).
-        if (PublishedTrack* track = slot.down->track();
-            track != nullptr && track->video() &&
-            p->receive->state() == rtc::transport::TransportState::Connected) {
-          request_keyframe(*track, std::max(slot.down->target_layer(), 0), now, true);
+        // A new video starts paused and the allocation below decides at once whether the
+        // downlink has room for it: started at layer 0 and paused 50 ms later, a newcomer to
+        // a meeting of 1 Mbit/s cameras showed each one's first frame and then froze it until
+        // the estimate had grown (docs/ALLOCATOR.md, "New tracks").
+        if (slot.down->video()) {
+          slot.down->set_target_layer(-1);
+          fresh_video.push_back(&slot);
         }
         p->allocation_dirty = true;
       }
@@ -213,6 +217,29 @@ void Room::subscribe_answer(const std::string& participant_id, const std::string
                    slot.mid);
       unsubscribe(*p, *slot.down);
       slot.down.reset();
+    }
+  }
+  if (!fresh_video.empty()) {
+    allocate(*p, now);
+    // A publisher that sends nothing yet leaves the choice open (reason None, no layer): such
+    // a track waits for its first keyframe of layer 0, as it did before the allocator.
+    for (ReceiveSlot* slot : fresh_video) {
+      if (slot->down && slot->down->target_layer() < 0 && slot->down->track() != nullptr) {
+        const auto& layers = slot->down->track()->layers;
+        const bool any_active = std::any_of(layers.begin(), layers.end(),
+                                            [&](const TrackLayer& l) { return l.active(now); });
+        if (!any_active) slot->down->set_target_layer(0);
+      }
+    }
+    // A new track on a connected transport gets a picture quickly (on a new transport, the
+    // request goes out when DTLS is up: on_timer).
+    if (p->receive->state() == rtc::transport::TransportState::Connected) {
+      for (ReceiveSlot* slot : fresh_video) {
+        PublishedTrack* track = slot->down ? slot->down->track() : nullptr;
+        if (track != nullptr && slot->down->target_layer() >= 0) {
+          request_keyframe(*track, slot->down->target_layer(), now, true);
+        }
+      }
     }
   }
   p->offer_outstanding = false;

@@ -329,6 +329,8 @@ class RoomFixture : public ::testing::Test {
     ASSERT_TRUE(peer("alice").pub.connect(host_, now_));
     ASSERT_TRUE(got_offer("bob"));
     answer("bob");
+    // The answer allocates bob's new video at once (media.receiving).
+    host_.take(Type::Receiving, "bob");
     ASSERT_TRUE(host_.events.empty()) << "unexpected event type " << int(host_.events[0].type);
   }
 
