@@ -65,9 +65,17 @@ SendBatchResult SendBatch::flush(int fd) {
       interrupts = 0;
       continue;
     }
-    if (n < 0 && errno == EINTR && ++interrupts < kMaxInterrupts) continue;
-    // The first datagram left failed: media is not queued for later (it would only arrive
-    // late), so it is dropped and the rest go on.
+    const int error = n < 0 ? errno : 0;
+    if (error == EINTR && ++interrupts < kMaxInterrupts) continue;
+    // A full socket buffer refuses the rest too: they are dropped at once rather than tried
+    // one call each, at the moment the machine is busiest.
+    if (error == EAGAIN || error == EWOULDBLOCK || error == ENOBUFS) {
+      result.dropped += count_ - next;
+      break;
+    }
+    // Otherwise the first datagram left failed for its own reason (its destination, its size):
+    // media is not queued for later (it would only arrive late), so it is dropped and the rest
+    // go on.
     ++result.dropped;
     ++next;
     interrupts = 0;

@@ -150,8 +150,8 @@ std::size_t DownTrack::forward(const rtp::RtpPacket& packet, int layer,
   header.timestamp = rewrite->timestamp;
   header.ssrc = ssrc_;
   if (ids_.mid != 0) {
-    header.add_extension(ids_.mid, std::span(reinterpret_cast<const std::uint8_t*>(mid_.data()),
-                                             mid_.size()));
+    header.add_extension(
+        ids_.mid, std::span(reinterpret_cast<const std::uint8_t*>(mid_.data()), mid_.size()));
   }
   // abs-send-time feeds a receiver-side estimate (REMB) that we do not use once transport-wide
   // feedback is negotiated: its 5 bytes a packet are 2 kbit/s of a weak link's audio.
@@ -209,7 +209,8 @@ void DownTrack::continue_vp8(std::span<std::uint8_t> payload, bool source_starte
     rtp::rewrite_vp8_picture_id(payload, out_id);
     // The newest picture id (an older one arriving late must not move it back).
     const std::uint32_t ahead = (out_id + modulus - last_picture_id_ % modulus) % modulus;
-    if (!vp8_started_ || source_started || (ahead != 0 && ahead < modulus / 2)) last_picture_id_ = out_id;
+    if (!vp8_started_ || source_started || (ahead != 0 && ahead < modulus / 2))
+      last_picture_id_ = out_id;
   }
   if (d->tl0_pic_idx) {
     if (!vp8_started_) {
@@ -241,8 +242,8 @@ std::size_t DownTrack::padding(std::uint8_t padding, TimeMs now, std::span<std::
   header.timestamp = 0;
   header.ssrc = *rtx_ssrc_;
   if (ids_.mid != 0) {
-    header.add_extension(ids_.mid, std::span(reinterpret_cast<const std::uint8_t*>(mid_.data()),
-                                             mid_.size()));
+    header.add_extension(
+        ids_.mid, std::span(reinterpret_cast<const std::uint8_t*>(mid_.data()), mid_.size()));
   }
   const auto send_time = abs_send_time(now);
   if (ids_.abs_send_time != 0 && ids_.transport_cc == 0) {
@@ -251,6 +252,11 @@ std::size_t DownTrack::padding(std::uint8_t padding, TimeMs now, std::span<std::
   if (ids_.transport_cc != 0) header.add_extension(ids_.transport_cc, kTransportSeqPlaceholder);
   header.padding = padding;
   return write_forwarded_packet(out, header, {});
+}
+
+void DownTrack::sent_as(std::span<const std::uint8_t> packet) {
+  if (packet.size() < 12) return;
+  sent_.replace(static_cast<std::uint16_t>((packet[2] << 8) | packet[3]), packet);
 }
 
 std::size_t DownTrack::retransmit(std::uint16_t sequence, TimeMs now, std::span<std::uint8_t> out) {
@@ -287,7 +293,8 @@ std::size_t DownTrack::retransmit(std::uint16_t sequence, TimeMs now, std::span<
   return size;
 }
 
-std::optional<rtcp::SenderReport> DownTrack::sender_report(const rtcp::SenderReport& publisher) const {
+std::optional<rtcp::SenderReport> DownTrack::sender_report(
+    const rtcp::SenderReport& publisher) const {
   const auto rtp_time = rewriter_.outgoing_rtp_timestamp(publisher.ssrc, publisher.rtp_time);
   if (!rtp_time || packets_sent_ == 0) return std::nullopt;
   rtcp::SenderReport sr;

@@ -76,6 +76,11 @@ class DownTrack {
   [[nodiscard]] bool can_pad() const;
   // A retransmission for a NACKed outgoing sequence number (RTX when negotiated); 0 = gone.
   std::size_t retransmit(std::uint16_t sequence, TimeMs now, std::span<std::uint8_t> out);
+  // The packet forward() wrote, as it finally went out (with its transport-wide sequence
+  // number): the copy kept for retransmission becomes byte for byte what was protected, so that
+  // a resend under the same SSRC and SRTP index is the same plaintext. Under AEAD_AES_128_GCM a
+  // second, different packet under one index would reuse the nonce and leak the GHASH key.
+  void sent_as(std::span<const std::uint8_t> packet);
   // The publisher's sender report as this subscriber should see it; nullopt before the
   // stream forwards from the SR's SSRC.
   [[nodiscard]] std::optional<rtc::rtcp::SenderReport> sender_report(

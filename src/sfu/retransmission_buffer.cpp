@@ -1,5 +1,7 @@
 #include "sfu/retransmission_buffer.hpp"
 
+#include <algorithm>
+
 #include <bit>
 
 namespace bailanys::sfu {
@@ -24,6 +26,12 @@ void RetransmissionBuffer::store(std::uint16_t sequence, std::span<const std::ui
   slot.bytes.assign(packet.begin(), packet.end());
   slot.sequence = sequence;
   slot.stored_at = now;
+}
+
+void RetransmissionBuffer::replace(std::uint16_t sequence, std::span<const std::uint8_t> packet) {
+  Slot& slot = slots_[sequence & mask_];
+  if (slot.stored_at < 0 || slot.sequence != sequence || slot.bytes.size() != packet.size()) return;
+  std::copy(packet.begin(), packet.end(), slot.bytes.begin());
 }
 
 std::span<const std::uint8_t> RetransmissionBuffer::find(std::uint16_t sequence, TimeMs now) const {

@@ -1,7 +1,7 @@
 // The last packets sent on one outgoing stream, kept for NACK (RFC 4585 §6.2.1). Fixed slots
 // indexed by sequence number: storing and finding are O(1), and each slot allocates once (with
-// headroom for the stream's larger packets), the first time it is used. Packets are kept unencrypted so a retransmission is
-// protected again like any packet.
+// headroom for the stream's larger packets), the first time it is used. Packets are kept
+// unencrypted so a retransmission is protected again like any packet.
 #pragma once
 
 #include "common/clock.hpp"
@@ -20,6 +20,10 @@ class RetransmissionBuffer {
   explicit RetransmissionBuffer(std::size_t capacity = 1024, TimeMs max_age_ms = 1000);
 
   void store(std::uint16_t sequence, std::span<const std::uint8_t> packet, TimeMs now);
+  // Overwrites the stored packet with this sequence number by the bytes that were finally sent
+  // (the transport-wide sequence number is written after the copy was stored); its age stays.
+  // Nothing happens when that packet is not held or the size differs.
+  void replace(std::uint16_t sequence, std::span<const std::uint8_t> packet);
   // The stored packet with this sequence number, or empty when missing or too old.
   [[nodiscard]] std::span<const std::uint8_t> find(std::uint16_t sequence, TimeMs now) const;
   void clear();

@@ -224,9 +224,23 @@ void Room::error(const std::string& participant_id, std::string code, std::strin
   host_.emit(std::move(e));
 }
 
-bool Room::send_down(DownTrack& down, std::size_t size, std::int64_t now_us, int probe_cluster) {
-  if (SendSide* send = down.send_side()) {
-    send->on_send(std::span(scratch_).first(size), probe_cluster, now_us);
+bool Room::scratch_has_ssrc_of(const DownTrack& down, std::size_t size) const {
+  if (size < 12) return false;
+  const std::uint8_t* b = scratch_.data();
+  const std::uint32_t ssrc = (std::uint32_t{b[8]} << 24) | (std::uint32_t{b[9]} << 16) |
+                             (std::uint32_t{b[10]} << 8) | b[11];
+  return ssrc == down.ssrc();
+}
+
+bool Room::send_down(DownTrack& down, std::size_t size, std::int64_t now_us, int probe_cluster,
+                     bool resend) {
+  SendSide* send = down.send_side();
+  // A resend under the packet's own SSRC goes out exactly as stored (its first transmission's
+  // transport-wide number included): same SRTP index, same bytes (DownTrack::sent_as).
+  if (send != nullptr && !resend) {
+    const auto packet = std::span(scratch_).first(size);
+    send->on_send(packet, probe_cluster, now_us);
+    if (scratch_has_ssrc_of(down, size)) down.sent_as(packet);
   }
   return down.output().send_rtp(scratch_, size);
 }

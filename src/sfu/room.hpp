@@ -104,7 +104,11 @@ class Room {
   // Sends a packet written into scratch_ through the DownTrack's transport, numbered for
   // transport-wide feedback when the subscriber negotiated it. `now_us`: the caller reads the
   // clock once for a whole fan-out.
-  bool send_down(DownTrack& down, std::size_t size, std::int64_t now_us, int probe_cluster = -1);
+  // Whether the RTP packet at the start of scratch_ carries the DownTrack's own SSRC (not RTX).
+  [[nodiscard]] bool scratch_has_ssrc_of(const DownTrack& down, std::size_t size) const;
+  // `resend`: a retransmission under the packet's own SSRC (not RTX), sent as stored.
+  bool send_down(DownTrack& down, std::size_t size, std::int64_t now_us, int probe_cluster = -1,
+                 bool resend = false);
   void send_publisher_feedback(Participant& p);
 
   // Adaptive quality (room_allocate.cpp): layer measurements, allocation per subscriber,

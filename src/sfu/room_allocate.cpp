@@ -99,11 +99,15 @@ void Room::measure_new_layers(TimeMs now) {
   for (auto& [id, p] : participants_) {
     for (auto& track : p->tracks) {
       for (auto& layer : track->layers) {
-        if (layer.bitrate_bps != 0 || layer.first_packet_at < 0) continue;
+        if (layer.bitrate_bps != 0 || layer.first_packet_at < 0 || !layer.active(now)) continue;
         const TimeMs elapsed = now - layer.first_packet_at;
         if (elapsed < kFirstMeasureMs) continue;
-        layer.bitrate_bps = std::max<std::uint64_t>(
-            1, layer.bytes * 8 * 1000 / static_cast<std::uint64_t>(elapsed));
+        const std::uint64_t bytes = layer.bytes - layer.bytes_at_last_measure;
+        layer.bitrate_bps =
+            std::max<std::uint64_t>(1, bytes * 8 * 1000 / static_cast<std::uint64_t>(elapsed));
+        // The next regular pass measures from here.
+        layer.bytes_at_last_measure = layer.bytes;
+        layer.measured_at = now;
         for (const auto& [other_id, other] : participants_) other->allocation_dirty = true;
       }
     }
@@ -117,14 +121,23 @@ void Room::measure_layers(TimeMs now) {
     std::uint64_t expected = 0, received = 0;
     for (auto& track : p->tracks) {
       for (auto& layer : track->layers) {
-        const std::uint64_t bytes = layer.bytes - layer.bytes_at_last_measure;
-        layer.bytes_at_last_measure = layer.bytes;
-        const auto bps = bytes * 8 * 1000 / static_cast<std::uint64_t>(elapsed);
-        // Smoothed a little: a keyframe second must not look like the layer's normal rate.
-        layer.bitrate_bps = layer.bitrate_bps == 0 ? bps : (layer.bitrate_bps * 2 + bps) / 3;
-        if (track->video()) {
-          spdlog::trace("room {}: {}'s {} layer {} at {} kbit/s ({} packets)", id_, id,
-                        track->source, layer.rid, bps / 1000, layer.packets);
+        // A layer younger than kFirstMeasureMs is left to measure_new_layers (over a whole
+        // interval it would count as a fraction of its rate); one measured since the last pass
+        // counts the time since then.
+        const bool too_new = layer.bitrate_bps == 0 && layer.first_packet_at >= 0 &&
+                             now - layer.first_packet_at < kFirstMeasureMs;
+        if (!too_new) {
+          const TimeMs span = std::min(elapsed, now - std::max(layer.measured_at, TimeMs{0}));
+          const std::uint64_t bytes = layer.bytes - layer.bytes_at_last_measure;
+          layer.bytes_at_last_measure = layer.bytes;
+          layer.measured_at = now;
+          const auto bps = span > 0 ? bytes * 8 * 1000 / static_cast<std::uint64_t>(span) : 0;
+          // Smoothed a little: a keyframe second must not look like the layer's normal rate.
+          layer.bitrate_bps = layer.bitrate_bps == 0 ? bps : (layer.bitrate_bps * 2 + bps) / 3;
+          if (track->video()) {
+            spdlog::trace("room {}: {}'s {} layer {} at {} kbit/s ({} packets)", id_, id,
+                          track->source, layer.rid, bps / 1000, layer.packets);
+          }
         }
         if (!layer.seq_started) continue;
         const auto total_expected =

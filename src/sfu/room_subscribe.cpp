@@ -224,7 +224,11 @@ void Room::subscribe_answer(const std::string& participant_id, const std::string
     // A publisher that sends nothing yet leaves the choice open (reason None, no layer): such
     // a track waits for its first keyframe of layer 0, as it did before the allocator.
     for (ReceiveSlot* slot : fresh_video) {
-      if (slot->down && slot->down->target_layer() < 0 && slot->down->track() != nullptr) {
+      const auto r = std::find_if(p->receiving.begin(), p->receiving.end(),
+                                  [&](const ReceivingTrack& t) { return t.mid == slot->mid; });
+      const bool undecided = r == p->receiving.end() || r->paused == PauseReason::None;
+      if (undecided && slot->down && slot->down->target_layer() < 0 &&
+          slot->down->track() != nullptr) {
         const auto& layers = slot->down->track()->layers;
         const bool any_active = std::any_of(layers.begin(), layers.end(),
                                             [&](const TrackLayer& l) { return l.active(now); });
@@ -262,7 +266,9 @@ void Room::on_subscriber_rtcp(Participant& p, std::span<const std::uint8_t> comp
       if (slot == nullptr) continue;
       for (const auto seq : nack->lost) {
         const std::size_t size = slot->down->retransmit(seq, now, writable());
-        if (size != 0 && send_down(*slot->down, size, steady_now_us())) ++counters_.retransmitted;
+        if (size == 0) continue;
+        const bool same_ssrc = scratch_has_ssrc_of(*slot->down, size);
+        if (send_down(*slot->down, size, steady_now_us(), -1, same_ssrc)) ++counters_.retransmitted;
       }
     } else if (const auto* pli = std::get_if<rtcp::Pli>(&packet)) {
       ReceiveSlot* slot = slot_by_ssrc(p, pli->media_ssrc);

@@ -152,7 +152,7 @@ OpenSslSrtpSession::RtpStream* OpenSslSrtpSession::rtp_stream(std::uint32_t ssrc
   if (cached_rtp_stream_ != nullptr && cached_rtp_ssrc_ == ssrc) return cached_rtp_stream_;
   auto it = rtp_streams_.find(ssrc);
   if (it == rtp_streams_.end()) {
-    if (!create) return nullptr;
+    if (!create || rtp_streams_.size() >= kMaxStreams) return nullptr;
     try {
       it = rtp_streams_.try_emplace(ssrc).first;
     } catch (const std::bad_alloc&) {
@@ -167,7 +167,7 @@ OpenSslSrtpSession::RtpStream* OpenSslSrtpSession::rtp_stream(std::uint32_t ssrc
 OpenSslSrtpSession::RtcpStream* OpenSslSrtpSession::rtcp_stream(std::uint32_t ssrc, bool create) {
   auto it = rtcp_streams_.find(ssrc);
   if (it == rtcp_streams_.end()) {
-    if (!create) return nullptr;
+    if (!create || rtcp_streams_.size() >= kMaxStreams) return nullptr;
     try {
       it = rtcp_streams_.try_emplace(ssrc).first;
     } catch (const std::bad_alloc&) {

@@ -76,6 +76,10 @@ class OpenSslSrtpSession final : public SrtpSession {
 
   Keys rtp_;
   Keys rtcp_;
+  // At most this many SSRCs per direction (about 200 bytes each): a peer holding the keys
+  // cannot grow the session without bound by inventing SSRCs. A room's receive offer carries at
+  // most 63 tracks, each with an RTX stream.
+  static constexpr std::size_t kMaxStreams = 1024;
   std::unordered_map<std::uint32_t, RtpStream> rtp_streams_;
   std::unordered_map<std::uint32_t, RtcpStream> rtcp_streams_;
   // The last SSRC looked up (element pointers of an unordered_map survive rehashing).

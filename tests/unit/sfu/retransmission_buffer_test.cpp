@@ -56,5 +56,20 @@ TEST(RetransmissionBuffer, CapacityRoundsUpAndClearForgets) {
   EXPECT_TRUE(buffer.find(3, 0).empty());
 }
 
+TEST(RetransmissionBuffer, ReplaceTakesTheBytesAsSentKeepingTheirAge) {
+  RetransmissionBuffer buffer(16, 1000);
+  buffer.store(7, packet_of(7, 5), 100);
+  const auto sent = packet_of(9, 5);  // same size, other bytes (a number written after storing)
+  buffer.replace(7, sent);
+  const auto found = buffer.find(7, 1100);
+  EXPECT_EQ(std::vector<std::uint8_t>(found.begin(), found.end()), sent);
+  EXPECT_TRUE(buffer.find(7, 1101).empty());  // still as old as when stored
+  buffer.replace(7, packet_of(1, 6));         // another size: not that packet
+  buffer.replace(8, packet_of(1, 5));         // not held
+  EXPECT_EQ(std::vector<std::uint8_t>(buffer.find(7, 1100).begin(), buffer.find(7, 1100).end()),
+            sent);
+  EXPECT_TRUE(buffer.find(8, 1100).empty());
+}
+
 }  // namespace
 }  // namespace bailanys::sfu

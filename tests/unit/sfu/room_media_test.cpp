@@ -199,24 +199,16 @@ TEST_F(RoomMediaTest, NacksAreAnsweredWithRtxForVideoAndAgainForAudio) {
   send_rtcp(bob.recv, {rtcp::Nack{1234, ssrc_of(bob.offer, "t1"), {40}}});
   const auto again = bob.recv.take_wire();
   ASSERT_EQ(again.size(), 1u);
-  // The same packet, but a new one on the transport: the next transport-wide number (id 3).
+  // Byte for byte the packet that was lost, its transport-wide number (id 3) included: the same
+  // SRTP index must never protect two different packets (under AES-GCM a repeated nonce with
+  // different data gives the GHASH key away), so a resend under the same SSRC is not renumbered.
   auto first = lost[0];
-  auto second = again[0];
-  auto first_parsed = rtp::RtpPacket::parse(first);
-  auto second_parsed = rtp::RtpPacket::parse(second);
-  ASSERT_TRUE(first_parsed && second_parsed);
+  const auto first_parsed = rtp::RtpPacket::parse(first);
+  ASSERT_TRUE(first_parsed);
   rtp::ExtensionIds twcc;
   twcc.transport_cc = 3;
-  const auto first_seq = rtp::read_transport_cc(*first_parsed, twcc);
-  const auto second_seq = rtp::read_transport_cc(*second_parsed, twcc);
-  ASSERT_TRUE(first_seq && second_seq);
-  EXPECT_EQ(static_cast<std::uint16_t>(*first_seq + 1), *second_seq);
-  ASSERT_TRUE(rtp::write_transport_cc(*second_parsed, twcc, *first_seq));
-  // Same header and (encrypted) payload; only the SRTP tag, which covers the header, differs.
-  ASSERT_EQ(second.size(), first.size());
-  const std::size_t tag = 16;
-  ASSERT_GT(first.size(), tag);
-  EXPECT_EQ(Bytes(second.begin(), second.end() - tag), Bytes(first.begin(), first.end() - tag));
+  ASSERT_TRUE(rtp::read_transport_cc(*first_parsed, twcc));
+  EXPECT_EQ(Bytes(again[0].begin(), again[0].end()), Bytes(lost[0].begin(), lost[0].end()));
   EXPECT_EQ(room_.counters().retransmitted, 2u);
 
   now_ += 1001;  // older than the retransmission buffer keeps them
