@@ -25,8 +25,6 @@ struct TrackLayer {
   std::uint32_t ssrc = 0;  // learned from a=ssrc, the RID or the MID header extension; 0 = not yet
   std::uint64_t packets = 0, bytes = 0;  // payload bytes received
   TimeMs last_packet_at = -1;
-  TimeMs first_packet_at = -1;  // of this run of packets (reset after kLayerActiveMs of silence)
-  TimeMs measured_at = -1;      // bitrate_bps measured up to here
   [[nodiscard]] bool active(TimeMs now) const {
     return ssrc != 0 && last_packet_at >= 0 && now - last_packet_at < kLayerActiveMs;
   }

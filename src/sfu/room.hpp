@@ -116,8 +116,6 @@ class Room {
   void adapt(TimeMs now);
   void measure_layers(TimeMs now);
   void allocate(Participant& p, TimeMs now);
-  // Layers that started since the last measure_layers: measured once they are kFirstMeasureMs old.
-  void measure_new_layers(TimeMs now);
   // Keeps a forwarded video at its lowest layer through a short bandwidth dip instead of pausing
   // it (kPauseHoldMs); `left_bps` is the budget the allocation left over.
   void hold_before_pause(ReceiveSlot& slot, const AllocationTrack& track, TrackAllocation& a,

@@ -27,11 +27,6 @@ constexpr std::uint64_t kAudioOverheadBps = std::uint64_t{50} * 70 * 8;
 constexpr std::uint64_t kAudioAssumedBps = 32'000;  // before a measurement
 constexpr std::size_t kMaxPaddingPacketsPerTick = 200;
 constexpr std::uint64_t kProbeBeyondWantedPercent = 100 + kUpgradeMarginPercent + 10;
-// A new layer is measured this long after its first packet, not at the next 1 s measurement:
-// until then the allocator assumes a tier's typical bitrate (150 kbit/s for a small layer), and
-// a 1 Mbit/s camera without simulcast, started on that assumption, was paused again a second
-// later when its real rate showed (a newcomer to a meeting saw pictures freeze).
-constexpr TimeMs kFirstMeasureMs = 300;
 
 int cap_layer(VideoCap cap) {
   switch (cap) {
@@ -77,8 +72,6 @@ void Room::adapt(TimeMs now) {
   if (now - last_measure_ >= kMeasureIntervalMs) {
     measure_layers(now);
     last_measure_ = now;
-  } else {
-    measure_new_layers(now);
   }
   const bool periodic = now - last_allocate_ >= kAllocateIntervalMs;
   if (periodic) last_allocate_ = now;
@@ -95,25 +88,6 @@ void Room::adapt(TimeMs now) {
   }
 }
 
-void Room::measure_new_layers(TimeMs now) {
-  for (auto& [id, p] : participants_) {
-    for (auto& track : p->tracks) {
-      for (auto& layer : track->layers) {
-        if (layer.bitrate_bps != 0 || layer.first_packet_at < 0 || !layer.active(now)) continue;
-        const TimeMs elapsed = now - layer.first_packet_at;
-        if (elapsed < kFirstMeasureMs) continue;
-        const std::uint64_t bytes = layer.bytes - layer.bytes_at_last_measure;
-        layer.bitrate_bps =
-            std::max<std::uint64_t>(1, bytes * 8 * 1000 / static_cast<std::uint64_t>(elapsed));
-        // The next regular pass measures from here.
-        layer.bytes_at_last_measure = layer.bytes;
-        layer.measured_at = now;
-        for (const auto& [other_id, other] : participants_) other->allocation_dirty = true;
-      }
-    }
-  }
-}
-
 void Room::measure_layers(TimeMs now) {
   const TimeMs elapsed = last_measure_ == 0 ? kMeasureIntervalMs : now - last_measure_;
   if (elapsed <= 0) return;
@@ -121,23 +95,14 @@ void Room::measure_layers(TimeMs now) {
     std::uint64_t expected = 0, received = 0;
     for (auto& track : p->tracks) {
       for (auto& layer : track->layers) {
-        // A layer younger than kFirstMeasureMs is left to measure_new_layers (over a whole
-        // interval it would count as a fraction of its rate); one measured since the last pass
-        // counts the time since then.
-        const bool too_new = layer.bitrate_bps == 0 && layer.first_packet_at >= 0 &&
-                             now - layer.first_packet_at < kFirstMeasureMs;
-        if (!too_new) {
-          const TimeMs span = std::min(elapsed, now - std::max(layer.measured_at, TimeMs{0}));
-          const std::uint64_t bytes = layer.bytes - layer.bytes_at_last_measure;
-          layer.bytes_at_last_measure = layer.bytes;
-          layer.measured_at = now;
-          const auto bps = span > 0 ? bytes * 8 * 1000 / static_cast<std::uint64_t>(span) : 0;
-          // Smoothed a little: a keyframe second must not look like the layer's normal rate.
-          layer.bitrate_bps = layer.bitrate_bps == 0 ? bps : (layer.bitrate_bps * 2 + bps) / 3;
-          if (track->video()) {
-            spdlog::trace("room {}: {}'s {} layer {} at {} kbit/s ({} packets)", id_, id,
-                          track->source, layer.rid, bps / 1000, layer.packets);
-          }
+        const std::uint64_t bytes = layer.bytes - layer.bytes_at_last_measure;
+        layer.bytes_at_last_measure = layer.bytes;
+        const auto bps = bytes * 8 * 1000 / static_cast<std::uint64_t>(elapsed);
+        // Smoothed a little: a keyframe second must not look like the layer's normal rate.
+        layer.bitrate_bps = layer.bitrate_bps == 0 ? bps : (layer.bitrate_bps * 2 + bps) / 3;
+        if (track->video()) {
+          spdlog::trace("room {}: {}'s {} layer {} at {} kbit/s ({} packets)", id_, id,
+                        track->source, layer.rid, bps / 1000, layer.packets);
         }
         if (!layer.seq_started) continue;
         const auto total_expected =

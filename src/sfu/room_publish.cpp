@@ -364,15 +364,6 @@ void Room::on_publisher_rtp(Participant& p, rtp::RtpPacket& packet, TimeMs now) 
 }
 
 void Room::count_received(TrackLayer& layer, const rtp::RtpPacket& packet, TimeMs now) {
-  // A layer that comes back after a silence (Chromium turns simulcast layers off and on) is
-  // measured anew, 300 ms after it resumed.
-  if (layer.first_packet_at < 0 ||
-      (layer.last_packet_at >= 0 && now - layer.last_packet_at >= kLayerActiveMs)) {
-    layer.first_packet_at = now;
-    layer.bitrate_bps = 0;
-    layer.bytes_at_last_measure = layer.bytes;
-    layer.measured_at = now;
-  }
   ++layer.packets;
   layer.bytes += packet.payload().size();
   layer.last_packet_at = now;
