@@ -174,6 +174,7 @@ std::size_t DownTrack::forward(const rtp::RtpPacket& packet, int layer,
     continue_vp8(out.subspan(payload_at, packet.payload().size()), rewrite->source_started);
   }
   sent_.store(rewrite->sequence, out.first(size), now);
+  last_header_size_ = size - header.padding - packet.payload().size();
   last_sequence_ = rewrite->sequence;
   last_payload_type_ = header.payload_type;
   ++packets_sent_;
@@ -255,8 +256,11 @@ std::size_t DownTrack::padding(std::uint8_t padding, TimeMs now, std::span<std::
 }
 
 void DownTrack::sent_as(std::span<const std::uint8_t> packet) {
-  if (packet.size() < 12) return;
-  sent_.replace(static_cast<std::uint16_t>((packet[2] << 8) | packet[3]), packet);
+  // Only the header changed after forward() stored the copy: the last forwarded packet's.
+  if (packet.size() < last_header_size_ || last_header_size_ < 12 || packets_sent_ == 0) return;
+  const auto sequence = static_cast<std::uint16_t>((packet[2] << 8) | packet[3]);
+  if (sequence != last_sequence_) return;
+  sent_.replace_header(sequence, packet.first(last_header_size_));
 }
 
 std::size_t DownTrack::retransmit(std::uint16_t sequence, TimeMs now, std::span<std::uint8_t> out) {

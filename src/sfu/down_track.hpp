@@ -134,6 +134,7 @@ class DownTrack {
   bool has_switch_ = false;
   std::uint16_t switch_sequence_ = 0;  // outgoing sequence of the last layer switch point
   std::uint16_t last_sequence_ = 0;    // outgoing sequence of the newest forwarded packet
+  std::size_t last_header_size_ = 0;   // of the last forwarded packet (sent_as)
   // VP8 continuity (continue_vp8).
   int vp8_pt_ = -1, non_vp8_pt_ = -1;  // publisher payload types known to be / not to be VP8
   bool vp8_started_ = false;

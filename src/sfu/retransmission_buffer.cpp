@@ -28,10 +28,11 @@ void RetransmissionBuffer::store(std::uint16_t sequence, std::span<const std::ui
   slot.stored_at = now;
 }
 
-void RetransmissionBuffer::replace(std::uint16_t sequence, std::span<const std::uint8_t> packet) {
+void RetransmissionBuffer::replace_header(std::uint16_t sequence,
+                                          std::span<const std::uint8_t> header) {
   Slot& slot = slots_[sequence & mask_];
-  if (slot.stored_at < 0 || slot.sequence != sequence || slot.bytes.size() != packet.size()) return;
-  std::copy(packet.begin(), packet.end(), slot.bytes.begin());
+  if (slot.stored_at < 0 || slot.sequence != sequence || slot.bytes.size() < header.size()) return;
+  std::copy(header.begin(), header.end(), slot.bytes.begin());
 }
 
 std::span<const std::uint8_t> RetransmissionBuffer::find(std::uint16_t sequence, TimeMs now) const {

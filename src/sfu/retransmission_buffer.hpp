@@ -20,10 +20,10 @@ class RetransmissionBuffer {
   explicit RetransmissionBuffer(std::size_t capacity = 1024, TimeMs max_age_ms = 1000);
 
   void store(std::uint16_t sequence, std::span<const std::uint8_t> packet, TimeMs now);
-  // Overwrites the stored packet with this sequence number by the bytes that were finally sent
-  // (the transport-wide sequence number is written after the copy was stored); its age stays.
-  // Nothing happens when that packet is not held or the size differs.
-  void replace(std::uint16_t sequence, std::span<const std::uint8_t> packet);
+  // Overwrites the start of the stored packet with this sequence number by `header`, the bytes
+  // that were finally sent (the transport-wide sequence number is written after the copy was
+  // stored); its age stays. Nothing happens when that packet is not held or is shorter.
+  void replace_header(std::uint16_t sequence, std::span<const std::uint8_t> header);
   // The stored packet with this sequence number, or empty when missing or too old.
   [[nodiscard]] std::span<const std::uint8_t> find(std::uint16_t sequence, TimeMs now) const;
   void clear();

@@ -140,19 +140,30 @@ TEST_F(SendBatchTest, RefusesOversizedDatagramsAndAFullBatch) {
   EXPECT_EQ(batch.flush(-1).sent, SendBatch::kCapacity);
 }
 
+// A UDP socket bound to a free loopback port; its address in `addr`. -1 on failure.
+int loopback_receiver(sockaddr_storage& addr, socklen_t& len) {
+  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  if (fd < 0) return -1;
+  sockaddr_storage bind_to{};
+  const socklen_t bind_len = to_sockaddr(*SocketAddress::parse("127.0.0.1", 0), bind_to);
+  len = sizeof addr;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&bind_to), bind_len) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 // With the real sendmmsg: a datagram to an unusable destination (port 0) in the middle of a
 // batch is dropped, and the others reach the receiver in order.
 TEST(SendBatchSocketTest, RealSendmmsgSkipsABadDestination) {
-  const int rx = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_storage rx_addr{};
+  socklen_t rx_len = 0;
+  const int rx = loopback_receiver(rx_addr, rx_len);
   const int tx = ::socket(AF_INET, SOCK_DGRAM, 0);
   ASSERT_GE(rx, 0);
   ASSERT_GE(tx, 0);
-  sockaddr_storage bind_to{};
-  const socklen_t bind_len = to_sockaddr(*SocketAddress::parse("127.0.0.1", 0), bind_to);
-  ASSERT_EQ(::bind(rx, reinterpret_cast<sockaddr*>(&bind_to), bind_len), 0);
-  sockaddr_storage rx_addr{};
-  socklen_t rx_len = sizeof rx_addr;
-  ASSERT_EQ(::getsockname(rx, reinterpret_cast<sockaddr*>(&rx_addr), &rx_len), 0);
   sockaddr_storage bad{};
   const socklen_t bad_len = to_sockaddr(*SocketAddress::parse("127.0.0.1", 0), bad);
 
@@ -180,14 +191,10 @@ TEST(UdpSocketBatchTest, HoldQueuesAndFlushesInOneCall) {
   MediaLoop loop("test");
   UdpSocket socket(loop, *SocketAddress::parse("127.0.0.1", 0),
                    [](std::span<std::uint8_t>, std::size_t, const SocketAddress&) {});
-  const int rx = ::socket(AF_INET, SOCK_DGRAM, 0);
-  ASSERT_GE(rx, 0);
-  sockaddr_storage bind_to{};
-  const socklen_t bind_len = to_sockaddr(*SocketAddress::parse("127.0.0.1", 0), bind_to);
-  ASSERT_EQ(::bind(rx, reinterpret_cast<sockaddr*>(&bind_to), bind_len), 0);
   sockaddr_storage rx_addr{};
-  socklen_t rx_len = sizeof rx_addr;
-  ASSERT_EQ(::getsockname(rx, reinterpret_cast<sockaddr*>(&rx_addr), &rx_len), 0);
+  socklen_t rx_len = 0;
+  const int rx = loopback_receiver(rx_addr, rx_len);
+  ASSERT_GE(rx, 0);
   const SocketAddress to = from_sockaddr(rx_addr);
 
   std::vector<std::uint8_t> buffer(100);

@@ -56,18 +56,18 @@ TEST(RetransmissionBuffer, CapacityRoundsUpAndClearForgets) {
   EXPECT_TRUE(buffer.find(3, 0).empty());
 }
 
-TEST(RetransmissionBuffer, ReplaceTakesTheBytesAsSentKeepingTheirAge) {
+TEST(RetransmissionBuffer, ReplaceHeaderTakesTheBytesAsSentKeepingTheirAge) {
   RetransmissionBuffer buffer(16, 1000);
   buffer.store(7, packet_of(7, 5), 100);
-  const auto sent = packet_of(9, 5);  // same size, other bytes (a number written after storing)
-  buffer.replace(7, sent);
+  buffer.replace_header(7, packet_of(9, 2));  // a number written after storing
+  const std::vector<std::uint8_t> expected{9, 9, 7, 7, 7};
   const auto found = buffer.find(7, 1100);
-  EXPECT_EQ(std::vector<std::uint8_t>(found.begin(), found.end()), sent);
+  EXPECT_EQ(std::vector<std::uint8_t>(found.begin(), found.end()), expected);
   EXPECT_TRUE(buffer.find(7, 1101).empty());  // still as old as when stored
-  buffer.replace(7, packet_of(1, 6));         // another size: not that packet
-  buffer.replace(8, packet_of(1, 5));         // not held
-  EXPECT_EQ(std::vector<std::uint8_t>(buffer.find(7, 1100).begin(), buffer.find(7, 1100).end()),
-            sent);
+  buffer.replace_header(7, packet_of(1, 6));  // longer than the packet: not that one
+  buffer.replace_header(8, packet_of(1, 2));  // not held
+  const auto again = buffer.find(7, 1100);
+  EXPECT_EQ(std::vector<std::uint8_t>(again.begin(), again.end()), expected);
   EXPECT_TRUE(buffer.find(8, 1100).empty());
 }
 

@@ -51,16 +51,7 @@ Bytes make_rtp_with_extension(std::uint16_t sequence, std::uint32_t ssrc, std::s
   return packet;
 }
 
-struct Packet {
-  Bytes buffer;
-  std::size_t size = 0;
-  explicit Packet(const Bytes& bytes) : buffer(bytes), size(bytes.size()) {
-    buffer.resize(size + kSrtpMaxOverhead);
-  }
-  [[nodiscard]] Bytes bytes() const {
-    return Bytes(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(size));
-  }
-};
+using testing::Packet;
 
 class SrtpInteropTest : public ::testing::TestWithParam<InteropCase> {
  protected:

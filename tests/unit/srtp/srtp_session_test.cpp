@@ -21,18 +21,7 @@ Bytes key_material(SrtpProfile profile, std::uint8_t seed) {
   return key;
 }
 
-// A packet in a buffer with room for the trailer, the way the transport hands them over.
-struct Packet {
-  Bytes buffer;
-  std::size_t size = 0;
-
-  explicit Packet(const Bytes& plain) : buffer(plain), size(plain.size()) {
-    buffer.resize(size + kSrtpMaxOverhead);
-  }
-  [[nodiscard]] Bytes bytes() const {
-    return Bytes(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(size));
-  }
-};
+using testing::Packet;
 
 // Every test runs on both backends and both profiles.
 struct SessionCase {

@@ -1,6 +1,8 @@
 // Hex decoding and RTP/RTCP packet builders shared by the SRTP tests.
 #pragma once
 
+#include "rtc/srtp/srtp_session.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
@@ -68,5 +70,18 @@ inline Bytes make_rtcp_rr(std::uint32_t ssrc) {
   for (std::size_t i = 0; i < 24; ++i) packet.push_back(static_cast<std::uint8_t>(0xa0 + i));
   return packet;
 }
+
+// A packet in a buffer with room for the SRTP trailer, the way the transport hands them over.
+struct Packet {
+  Bytes buffer;
+  std::size_t size = 0;
+
+  explicit Packet(const Bytes& plain) : buffer(plain), size(plain.size()) {
+    buffer.resize(size + kSrtpMaxOverhead);
+  }
+  [[nodiscard]] Bytes bytes() const {
+    return Bytes(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(size));
+  }
+};
 
 }  // namespace bailanys::rtc::srtp::testing
